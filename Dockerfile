@@ -1,0 +1,30 @@
+# The service image: migrate, load the taxonomies, then serve.
+# Give it a PostgreSQL database by environment, e.g.
+#   docker run -e STOCKTAKING_DATABASE_URL=postgresql://user:pass@db/stocktaking \
+#              -e STOCKTAKING_SECRET_KEY=... -p 8000:8000 aicto-stocktaking
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STOCKTAKING_ENVIRONMENT=production \
+    STOCKTAKING_HOST=0.0.0.0 \
+    STOCKTAKING_PORT=8000
+
+RUN useradd --create-home --uid 10001 stocktaking
+WORKDIR /srv/stocktaking
+
+# Dependencies first, so code changes do not reinstall them.
+COPY pyproject.toml README.md ./
+RUN mkdir app seeds && touch app/__init__.py seeds/__init__.py \
+    && pip install . && pip uninstall -y aicto-stocktaking
+
+COPY . .
+# Editable: alembic.ini, migrations/ and seeds/ are read from this directory.
+RUN pip install --no-deps -e . && mkdir -p data && chown stocktaking data
+
+USER stocktaking
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["sh", "-c", "stocktaking db upgrade && stocktaking seed && exec stocktaking serve"]

@@ -1,0 +1,1 @@
+"""AICTO regional repository of AI and emerging-technology initiatives."""

@@ -1,0 +1,72 @@
+"""The `stocktaking` console: migrations, seeds, serving."""
+
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlmodel import Session
+
+from app import migrate
+from app.config import get_settings
+from app.db import make_engine
+from seeds.demo import load_demo
+from seeds.taxonomy_loader import load_taxonomies
+
+cli = typer.Typer(
+    help="AICTO regional repository of AI initiatives.", no_args_is_help=True
+)
+db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    migrate.upgrade(get_settings().database_url, revision)
+    typer.echo(f"database upgraded to {revision}")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION ('base' empties it)."""
+    migrate.downgrade(get_settings().database_url, revision)
+    typer.echo(f"database downgraded to {revision}")
+
+
+@cli.command()
+def seed(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also add the fictional sample projects.")
+    ] = False,
+) -> None:
+    """Load the taxonomies (idempotent), and with --demo the sample projects."""
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as session:
+        report = load_taxonomies(session)
+        for table, count in report.added.items():
+            typer.echo(
+                f"{table}: {count} added, {report.updated.get(table, 0)} updated, "
+                f"{report.retired.get(table, 0)} retired"
+            )
+        if demo:
+            typer.echo(f"sample projects: {load_demo(session)} added")
+    engine.dispose()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
+) -> None:
+    """Serve the application with uvicorn."""
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        reload=reload,
+    )

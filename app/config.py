@@ -1,0 +1,51 @@
+"""Settings: the only place the environment is read."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"  # refused when environment is production
+
+Locale = Literal["ar", "en", "fr"]
+
+
+class Settings(BaseSettings):
+    """Configuration read from `STOCKTAKING_*` variables or a `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STOCKTAKING_", env_file=".env", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./data/stocktaking.db"
+    secret_key: str = PLACEHOLDER_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_locale: Locale = "ar"
+    locales: tuple[Locale, ...] = ("ar", "en", "fr")
+    sql_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg_driver(cls, url: str) -> str:
+        """Accept plain `postgresql://` URLs; the project's driver is psycopg 3."""
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "Settings":
+        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError(
+                "STOCKTAKING_SECRET_KEY must be set to a random value in production"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,75 @@
+"""Application factory: everything a running app needs is built here."""
+
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from app.api import api_router, health
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_error_handlers
+
+API_DESCRIPTION = """
+Regional repository of AI and emerging-technology initiatives in the Arab region,
+hosted by the Arab ICT Organization (AICTO), on the structure of the ITU WSIS
+Stocktaking database: every entry is filed against the WSIS Action Lines
+(C1-C11, C7 split into its eight application areas) and the 17 SDGs.
+
+Only approved entries are public. Multilingual fields are objects
+`{"ar", "en", "fr"}` (null where a language is missing); taxonomy references
+are codes. Errors are `{"detail": [{"loc", "msg", "type"}]}` with a stable
+`type` code.
+"""
+
+# Swagger UI and ReDoc assets shipped inside the fastapi-offline wheel.
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Serve /docs and /redoc from the app's own assets, never a CDN."""
+    app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui(request: Request) -> HTMLResponse:
+        static = request.url_for("docs-assets", path="")
+        return get_swagger_ui_html(
+            openapi_url=str(request.url_for("openapi")),
+            title=f"{app.title} - API",
+            swagger_js_url=f"{static}swagger-ui-bundle.js",
+            swagger_css_url=f"{static}swagger-ui.css",
+            swagger_favicon_url=f"{static}favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc(request: Request) -> HTMLResponse:
+        static = request.url_for("docs-assets", path="")
+        return get_redoc_html(
+            openapi_url=str(request.url_for("openapi")),
+            title=f"{app.title} - API",
+            redoc_js_url=f"{static}redoc.standalone.js",
+            redoc_favicon_url=f"{static}favicon.png",
+            with_google_fonts=False,
+        )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for `settings` (read from the environment if omitted)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="AICTO Arab AI and Emerging Technology Initiatives Repository",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    _install_docs(app)
+    return app

@@ -1,0 +1,14 @@
+"""Listing parameters shared by the API (and, later, the catalog pages)."""
+
+from pydantic import BaseModel, Field
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class ProjectFilters(BaseModel):
+    """Filters on the public listing: OR within one filter, AND across filters."""
+
+    action_line: list[str] = Field(default_factory=list)
+    sdg: list[int] = Field(default_factory=list)
+    country: list[str] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Business rules. No FastAPI imports here; one commit per use case."""

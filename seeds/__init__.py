@@ -1,0 +1,1 @@
+"""Reference data (taxonomy/*.json) and demo data (demo/*.json) and their loaders."""

@@ -1,0 +1,1 @@
+"""Test infrastructure: a throwaway PostgreSQL server, database templates."""
