@@ -29,8 +29,11 @@ def sample_public_id(key: str) -> str:
 
 
 def read_samples(directory: Path = DEMO_DIR) -> list[dict[str, Any]]:
+    files = sorted(directory.glob("*.json"))
+    if not files:
+        raise FileNotFoundError(f"no sample project files in {directory}")
     samples: list[dict[str, Any]] = []
-    for path in sorted(directory.glob("*.json")):
+    for path in files:
         samples.extend(json.loads(path.read_text("utf-8")))
     return samples
 

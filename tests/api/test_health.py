@@ -27,3 +27,11 @@ class TestHealth:
 
         assert response.status_code == 503
         assert response.json()["status"] == "unavailable"
+
+
+class TestUnknownRoutes:
+    def test_an_unknown_path_is_a_json_404(self, client: TestClient) -> None:
+        response = client.get("/api/v1/nothing-here")
+
+        assert response.status_code == 404
+        assert response.json()["detail"][0]["type"] == "NOT_FOUND"

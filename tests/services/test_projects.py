@@ -1,11 +1,12 @@
 """The rules of a complete project record (the future submission rules)."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
 from app.errors import InvalidInput
@@ -126,3 +127,33 @@ class TestCreateProject:
         assert all(
             len(i) == 10 and set(i) <= set(projects.PUBLIC_ID_ALPHABET) for i in ids
         )
+
+
+class TestStorageRules:
+    def test_the_database_itself_refuses_an_end_before_the_start(
+        self, session: Session
+    ) -> None:
+        project = make_project(session)
+        project.start_date = date(2025, 1, 1)
+        project.end_date = date(2024, 1, 1)
+        session.add(project)
+
+        with pytest.raises(IntegrityError):
+            session.commit()
+
+    def test_timestamps_are_utc_on_every_backend(self, session: Session) -> None:
+        project = make_project(session)
+        session.expire_all()
+
+        stored = session.get(Project, project.id)
+
+        assert stored is not None
+        assert stored.created_at.utcoffset() == timedelta(0)
+
+    def test_naive_timestamps_are_refused(self, session: Session) -> None:
+        project = make_project(session)
+        project.last_verified_at = datetime(2025, 1, 1)
+        session.add(project)
+
+        with pytest.raises(StatementError, match="naive"):
+            session.commit()
