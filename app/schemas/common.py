@@ -1,6 +1,37 @@
 """Shapes shared by several resources."""
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    field_validator,
+)
+
+
+def _no_nul(value: str) -> str:
+    """Refuse NUL characters: PostgreSQL cannot store them in text."""
+    if "\x00" in value:
+        raise ValueError("text cannot contain NUL characters")
+    return value
+
+
+CleanText = Annotated[str, AfterValidator(_no_nul)]
+
+# A taxonomy code as typed by a client: action line "C7.3", technology
+# "generative_ai", SDG target "a". Whether it names a term is checked against data.
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$"
+    ),
+]
+Iso2 = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$"),
+]
 
 
 class LocalizedText(BaseModel):
@@ -8,9 +39,9 @@ class LocalizedText(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    ar: str | None = None
-    en: str | None = None
-    fr: str | None = None
+    ar: CleanText | None = None
+    en: CleanText | None = None
+    fr: CleanText | None = None
 
     @field_validator("ar", "en", "fr")
     @classmethod

@@ -29,21 +29,14 @@ from app.models.project import (
     Language,
     UnescoAlignment,
 )
-from app.schemas.common import LocalizedText
+from app.schemas.common import CleanText, Code, Iso2, LocalizedText
 
 Name = Annotated[
-    str,
+    CleanText,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS),
 ]
 Keyword = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
-]
-Iso2 = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$"),
-]
-Code = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
 ]
 
 
@@ -79,10 +72,10 @@ class ContactIn(BaseModel):
 class ResponsibleAI(BaseModel):
     """How the initiative handles the risks of AI (all optional)."""
 
-    data_sources: str | None = None
-    human_oversight: str | None = None
+    data_sources: CleanText | None = None
+    human_oversight: CleanText | None = None
     risk_assessment_done: bool | None = None
-    affected_groups: str | None = None
+    affected_groups: CleanText | None = None
     unesco_alignment: UnescoAlignment | None = None
 
 

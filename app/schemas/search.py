@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel, Field
 
+from app.schemas.common import Code, Iso2
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -9,6 +11,6 @@ MAX_PAGE_SIZE = 100
 class ProjectFilters(BaseModel):
     """Filters on the public listing: OR within one filter, AND across filters."""
 
-    action_line: list[str] = Field(default_factory=list)
+    action_line: list[Code] = Field(default_factory=list)
     sdg: list[int] = Field(default_factory=list)
-    country: list[str] = Field(default_factory=list)
+    country: list[Iso2] = Field(default_factory=list)

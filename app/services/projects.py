@@ -60,6 +60,7 @@ from app.services import taxonomy
 PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PUBLIC_ID_LENGTH = 10
 TRANSLATED_FIELDS = ("title", "summary", "description", "impact", "challenges")
+MAX_ID = 2**63  # ids are BIGINT-safe on every backend; larger ones are not ours
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,22 @@ def _code_errors(
         for index, code in enumerate(getattr(data, link.field)):
             checks.append((("body", link.field, index), link.term, link.term_key, code))
 
-    errors: list[tuple[Loc, str, ErrorCode]] = []
-    for loc, model, key, code in checks:
-        if code is not None and taxonomy.unknown_codes(
-            session, model, key, [code], allow_retired=False
-        ):
-            errors.append((loc, f"unknown code: {code}", ErrorCode.UNKNOWN_CODE))
-    return errors
+    # One query per taxonomy, however many codes the record carries.
+    codes: dict[tuple[type[TermBase], str], set[Any]] = defaultdict(set)
+    for _loc, model, key, code in checks:
+        if code is not None:
+            codes[(model, key)].add(code)
+    unknown = {
+        (model, key): set(
+            taxonomy.unknown_codes(session, model, key, values, allow_retired=False)
+        )
+        for (model, key), values in codes.items()
+    }
+    return [
+        (loc, f"unknown code: {code}", ErrorCode.UNKNOWN_CODE)
+        for loc, model, key, code in checks
+        if code is not None and code in unknown[(model, key)]
+    ]
 
 
 def _columns_from(data: ProjectCreate) -> dict[str, Any]:
@@ -360,7 +370,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         padded = cursor + "=" * (-len(cursor) % 4)
         published, pid = json.loads(base64.urlsafe_b64decode(padded))
         at = datetime.fromisoformat(published)
-        if not isinstance(pid, int) or at.tzinfo is None:
+        if not isinstance(pid, int) or not 0 < pid < MAX_ID or at.tzinfo is None:
             raise ValueError(cursor)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
         raise InvalidInput(
@@ -421,13 +431,10 @@ def list_public_projects(
     session: Session, *, filters: ProjectFilters, limit: int, cursor: str | None
 ) -> ProjectPage:
     """Newest published first, keyset-paginated so pages stay stable under inserts."""
-    filters = filters.model_copy(
-        update={"country": [c.upper() for c in filters.country]}
-    )
     _check_filter_codes(session, filters)
     query = visible_projects().where(*_filter_conditions(session, filters))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    if cursor is not None:
+    if cursor:  # an empty cursor (`?cursor=`) means the first page
         query = query.where(_after(_decode_cursor(cursor)))
     query = query.order_by(
         col(Project.published_at).desc(), col(Project.id).desc()

@@ -1,5 +1,7 @@
 """GET /api/v1/projects and /api/v1/projects/{id}: the public read API."""
 
+import base64
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +12,11 @@ from tests.factories import make_project
 from tests.support.databases import Database
 
 NOT_PUBLIC = [s for s in ProjectStatus if s != ProjectStatus.APPROVED]
+
+
+def _cursor(value: object) -> str:
+    """A well-encoded cursor around a value the API never hands out."""
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
 
 
 def listed_ids(client: TestClient, **params: Any) -> list[str]:
@@ -102,6 +109,14 @@ class TestListProjects:
             ({"limit": 101}, ["query", "limit"]),
             ({"sdg": "nine"}, ["query", "sdg", 0]),
             ({"sdg": 18}, ["query", "sdg"]),
+            ({"sdg": 10**30}, ["query", "sdg", 0]),
+            (
+                {"cursor": _cursor(["2025-01-01T00:00:00+00:00", 10**30])},
+                ["query", "cursor"],
+            ),
+            ({"cursor": _cursor(["2025-01-01T00:00:00", 1])}, ["query", "cursor"]),
+            ({"cursor": _cursor({"a": 1, "b": 2})}, ["query", "cursor"]),
+            ({"cursor": _cursor([1, 2])}, ["query", "cursor"]),
             ({"cursor": "not-a-cursor"}, ["query", "cursor"]),
             ({"action_line": "C12"}, ["query", "action_line"]),
             ({"country": "FR"}, ["query", "country"]),
