@@ -11,6 +11,7 @@ router = APIRouter(tags=["health"])
 @router.get(
     "/healthz",
     name="healthz",
+    summary="Health check",
     responses={503: {"description": "The database does not answer"}},
 )
 def healthz(request: Request) -> JSONResponse:

@@ -18,7 +18,12 @@ router = APIRouter(prefix="/projects", tags=["projects"])
 SdgNumber = Annotated[int, Field(ge=1, le=999)]
 
 
-@router.get("", name="list_projects", responses={422: ERROR_RESPONSES[422]})
+@router.get(
+    "",
+    name="list_projects",
+    summary="List published projects",
+    responses={422: ERROR_RESPONSES[422]},
+)
 def list_projects(
     session: SessionDep,
     action_line: Annotated[
@@ -51,6 +56,7 @@ def list_projects(
 @router.get(
     "/{project_id}",
     name="get_project",
+    summary="Get a published project",
     responses={404: ERROR_RESPONSES[404]},
 )
 def get_project(

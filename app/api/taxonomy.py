@@ -32,7 +32,7 @@ IncludeRetired = Annotated[
 ]
 
 
-@router.get("/action-lines", name="list_action_lines")
+@router.get("/action-lines", name="list_action_lines", summary="List action lines")
 def list_action_lines(
     session: SessionDep, include_retired: IncludeRetired = False
 ) -> list[ActionLinePublic]:
@@ -40,7 +40,7 @@ def list_action_lines(
     return taxonomy.list_action_lines(session, include_retired=include_retired)
 
 
-@router.get("/sdgs", name="list_sdgs")
+@router.get("/sdgs", name="list_sdgs", summary="List SDGs")
 def list_sdgs(
     session: SessionDep, include_retired: IncludeRetired = False
 ) -> list[SdgPublic]:
@@ -48,7 +48,7 @@ def list_sdgs(
     return taxonomy.list_sdgs(session, include_retired=include_retired)
 
 
-@router.get("/countries", name="list_countries")
+@router.get("/countries", name="list_countries", summary="List countries")
 def list_countries(
     session: SessionDep, include_retired: IncludeRetired = False
 ) -> list[CountryPublic]:
@@ -56,7 +56,7 @@ def list_countries(
     return taxonomy.list_countries(session, include_retired=include_retired)
 
 
-@router.get("/wsis-targets", name="list_wsis_targets")
+@router.get("/wsis-targets", name="list_wsis_targets", summary="List WSIS targets")
 def list_wsis_targets(
     session: SessionDep, include_retired: IncludeRetired = False
 ) -> list[WsisTargetPublic]:
@@ -64,7 +64,9 @@ def list_wsis_targets(
     return taxonomy.list_wsis_targets(session, include_retired=include_retired)
 
 
-@router.get("/gdc-objectives", name="list_gdc_objectives")
+@router.get(
+    "/gdc-objectives", name="list_gdc_objectives", summary="List GDC objectives"
+)
 def list_gdc_objectives(
     session: SessionDep, include_retired: IncludeRetired = False
 ) -> list[GdcObjectivePublic]:
@@ -86,10 +88,10 @@ def _vocabulary_route(path: str, model: type[CodedTermBase], summary: str) -> No
     )
 
 
-_vocabulary_route("/technologies", Technology, "Technologies")
-_vocabulary_route("/entity-types", EntityType, "Entity types")
-_vocabulary_route("/activity-types", ActivityType, "Activity types")
-_vocabulary_route("/target-groups", TargetGroup, "Target groups")
-_vocabulary_route("/funding-sources", FundingSource, "Funding source types")
-_vocabulary_route("/budget-ranges", BudgetRange, "Budget ranges")
-_vocabulary_route("/sub-regions", SubRegion, "Sub-regions of the Arab region")
+_vocabulary_route("/technologies", Technology, "List technologies")
+_vocabulary_route("/entity-types", EntityType, "List entity types")
+_vocabulary_route("/activity-types", ActivityType, "List activity types")
+_vocabulary_route("/target-groups", TargetGroup, "List target groups")
+_vocabulary_route("/funding-sources", FundingSource, "List funding source types")
+_vocabulary_route("/budget-ranges", BudgetRange, "List budget ranges")
+_vocabulary_route("/sub-regions", SubRegion, "List sub-regions of the Arab region")

@@ -61,6 +61,11 @@ class TestProjectRecordRules:
     def test_the_same_code_twice_is_refused(self) -> None:
         assert error_locs(sdgs=[4, 4]) == [("sdgs",)]
 
+    def test_text_with_nul_characters_is_refused(self) -> None:
+        locs = error_locs(title={"ar": "عنوان\x00", "en": "Title"})
+
+        assert locs == [("title", "ar")]
+
     def test_contact_email_must_be_an_address(self) -> None:
         locs = error_locs(contact={"name": "X", "email": "not-an-address"})
 
