@@ -27,6 +27,27 @@ class Settings(BaseSettings):
     locales: tuple[Locale, ...] = ("ar", "en", "fr")
     sql_echo: bool = False
 
+    # Links in emails point here.
+    public_base_url: str = "http://127.0.0.1:8000"
+    api_token_lifetime_hours: int = 24 * 30
+    session_lifetime_hours: int = 24 * 14
+    verification_link_hours: int = 48
+    reset_link_hours: int = 2
+    invitation_link_hours: int = 24 * 7
+
+    # Outgoing mail: written to the outbox, delivered by the mail worker.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "AICTO Repository <no-reply@localhost>"
+    # Run the delivery loop inside the web process (one worker is enough; more
+    # are safe: PostgreSQL hands each message to one of them).
+    mail_worker_enabled: bool = False
+    mail_worker_interval_seconds: float = 5.0
+
     @field_validator("database_url")
     @classmethod
     def _use_psycopg_driver(cls, url: str) -> str:

@@ -1,12 +1,21 @@
-"""Dependencies shared by the API and page routes."""
+"""Dependencies shared by the API and page routes: session, settings, who is
+calling and what they may do. Handlers declare who may call them in their
+signature (`ModeratorUser`, `AdminUser`, ...)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from app.config import Settings
 from app.db import session_scope
+from app.errors import ErrorCode, NotAuthenticated, PermissionDenied
+from app.models import Permission, TokenPurpose, User
+from app.services import accounts
+
+SESSION_COOKIE = "stocktaking_session"
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -14,4 +23,64 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.engine)
 
 
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="A token from /api/v1/auth/token"
+)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
+def get_optional_user(
+    request: Request, session: SessionDep, bearer: BearerDep
+) -> User | None:
+    """The caller: from a bearer token (API) or the session cookie (pages).
+
+    A bearer token that is wrong, expired or revoked is a 401, not anonymity.
+    """
+    if bearer is not None:
+        user = accounts.user_for_token(
+            session, secret=bearer.credentials, purpose=TokenPurpose.API
+        )
+        if user is None:
+            raise NotAuthenticated(ErrorCode.INVALID_TOKEN)
+        return user
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return accounts.user_for_token(
+            session, secret=cookie, purpose=TokenPurpose.SESSION
+        )
+    return None
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED)
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(permission: Permission) -> Callable[[User], User]:
+    """A dependency: the signed-in caller, if their role grants `permission`."""
+
+    def caller_with_permission(user: CurrentUser) -> User:
+        if not user.can(permission):
+            raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+        return user
+
+    return caller_with_permission
+
+
+ContributingUser = Annotated[User, Depends(require(Permission.PROJECT_CREATE))]
+ModeratorUser = Annotated[User, Depends(require(Permission.PROJECT_MODERATE))]
+AdminUser = Annotated[User, Depends(require(Permission.USER_MANAGE))]

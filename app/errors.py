@@ -1,51 +1,88 @@
-"""Domain errors with stable codes, and the one handler that renders them as JSON.
+"""Domain errors with stable codes, and the handlers that render every error.
 
-Services raise these; routes never build error responses by hand. The body has
-the shape of FastAPI's own validation errors so clients parse one format.
+Services raise these; routes never build error responses by hand. The JSON body
+has the shape of FastAPI's own validation errors, `{"detail": [{"loc", "msg",
+"type"}]}`, with `msg` translated into the request's language.
 """
 
-from enum import StrEnum
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.i18n import negotiate_locale, translate
+from app.messages import RULE_MESSAGES, VALIDATION_MESSAGES, ErrorCode
 from app.schemas.common import ErrorResponse
 
-
-class ErrorCode(StrEnum):
-    PROJECT_NOT_FOUND = "PROJECT_NOT_FOUND"
-    NOT_FOUND = "NOT_FOUND"
-    UNKNOWN_CODE = "UNKNOWN_CODE"
-    INVALID_CURSOR = "INVALID_CURSOR"
-    VALIDATION_ERROR = "VALIDATION_ERROR"
-    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
-
+__all__ = ["ErrorCode"]
 
 Loc = tuple[str | int, ...]
 
 
 class DomainError(Exception):
-    """An expected failure: a stable code, an HTTP status and what went wrong where."""
+    """An expected failure: a stable code, an HTTP status, where, and the details."""
 
     status_code = 400
 
-    def __init__(self, code: ErrorCode, message: str, *, loc: Loc = ()) -> None:
-        super().__init__(message)
-        self.errors: list[tuple[Loc, str, ErrorCode]] = [(loc, message, code)]
-
-    def detail(self) -> list[dict[str, Any]]:
-        return [
-            {"loc": list(loc), "msg": msg, "type": code.value}
-            for loc, msg, code in self.errors
+    def __init__(
+        self,
+        error_code: ErrorCode,
+        /,
+        *,
+        loc: Loc = (),
+        extra: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(f"{error_code}: {params}" if params else error_code)
+        self.problems: list[tuple[Loc, ErrorCode, dict[str, Any]]] = [
+            (loc, error_code, params)
         ]
+        self.extra = extra or {}
+        # Pydantic errors of a record checked inside a service, and their prefix.
+        self.validation: tuple[list[ErrorDetails], Loc] | None = None
+
+    @property
+    def code(self) -> ErrorCode:
+        return self.problems[0][1]
+
+    def detail(self, locale: str = "en") -> list[dict[str, Any]]:
+        if self.validation is not None:
+            errors, prefix = self.validation
+            return translate_validation_errors(errors, locale, prefix=prefix)
+        return [
+            {
+                "loc": list(loc),
+                "msg": translate(locale, RULE_MESSAGES[code], **params),
+                "type": code.value,
+            }
+            for loc, code, params in self.problems
+        ]
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
 
 
 class NotFound(DomainError):
     status_code = 404
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (stale version, taken email)."""
+
+    status_code = 409
+
+
+class InvalidTransition(Conflict):
+    """A workflow action not possible from the entry's current status."""
 
 
 class InvalidInput(DomainError):
@@ -54,39 +91,79 @@ class InvalidInput(DomainError):
     status_code = 422
 
     @classmethod
-    def collect(cls, errors: list[tuple[Loc, str, ErrorCode]]) -> "InvalidInput":
+    def collect(
+        cls, problems: list[tuple[Loc, ErrorCode, dict[str, Any]]]
+    ) -> "InvalidInput":
         """One error carrying several field problems, reported together."""
-        first_loc, first_msg, first_code = errors[0]
-        error = cls(first_code, first_msg, loc=first_loc)
-        error.errors = list(errors)
+        first_loc, first_code, first_params = problems[0]
+        error = cls(first_code, loc=first_loc, **first_params)
+        error.problems = list(problems)
+        return error
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError, *, prefix: Loc) -> "InvalidInput":
+        """A record that breaks schema rules, reported field by field."""
+        error = cls(ErrorCode.VALIDATION_ERROR, loc=prefix)
+        error.validation = (exc.errors(), prefix)
         return error
 
 
+def translate_validation_errors(
+    errors: list[ErrorDetails], locale: str, *, prefix: Loc = ()
+) -> list[dict[str, Any]]:
+    """Pydantic errors as API error entries, with messages in `locale`."""
+    translated = []
+    for error in errors:
+        kind = error["type"]
+        template = RULE_MESSAGES.get(kind) or VALIDATION_MESSAGES.get(kind)
+        context = {key: str(value) for key, value in error.get("ctx", {}).items()}
+        message = translate(locale, template, **context) if template else error["msg"]
+        translated.append(
+            {"loc": [*prefix, *error["loc"]], "msg": message, "type": kind}
+        )
+    return translated
+
+
 # Documented on API routes (`responses=`) so the OpenAPI description is honest.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+ERROR_RESPONSES: dict[int, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Malformed request (e.g. body)"},
+    401: {"model": ErrorResponse, "description": "Not signed in"},
+    403: {"model": ErrorResponse, "description": "Signed in, but not allowed"},
     404: {"model": ErrorResponse, "description": "Not found"},
-    422: {"model": ErrorResponse, "description": "Invalid parameters"},
+    409: {"model": ErrorResponse, "description": "Conflicts with the current state"},
+    422: {"model": ErrorResponse, "description": "Invalid input"},
 }
 
 
-def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entries of the given error statuses (a route that
+    validates input can also meet a body it cannot even parse: 400)."""
+    documented = {*statuses, 400} if 422 in statuses else set(statuses)
+    return {status: ERROR_RESPONSES[status] for status in sorted(documented)}
+
+
+def _locale(request: Request) -> str:
+    return negotiate_locale(request, request.app.state.settings.default_locale)
+
+
+def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return JSONResponse({"detail": exc.detail()}, status_code=exc.status_code)
+    body = {"detail": exc.detail(_locale(request)), **exc.extra}
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
-def _request_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    detail = [
-        {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors()
-    ]
-    return JSONResponse(jsonable_encoder({"detail": detail}), status_code=422)
+    detail = translate_validation_errors(list(exc.errors()), _locale(request))
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = ErrorCode.NOT_FOUND if exc.status_code == 404 else "HTTP_ERROR"
-    body = {"detail": [{"loc": [], "msg": str(exc.detail), "type": code}]}
+    code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.HTTP_ERROR
+    message = translate(_locale(request), RULE_MESSAGES[code])
+    body = {"detail": [{"loc": [], "msg": message, "type": code.value}]}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 

@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter
 
-from app.api import projects, taxonomy
+from app.api import auth, moderation, projects, taxonomy, users
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(taxonomy.router)
 api_router.include_router(projects.router)
+api_router.include_router(moderation.router)
+api_router.include_router(auth.router)
+api_router.include_router(users.router)

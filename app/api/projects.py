@@ -1,28 +1,35 @@
-"""Public read access to approved projects."""
+"""Entries: the public catalog and record, and drafting (create, edit, delete)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, status
 from pydantic import Field
 
-from app.deps import SessionDep
-from app.errors import ERROR_RESPONSES
+from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
+from app.errors import responses
 from app.schemas.common import Code, Iso2
-from app.schemas.project import ProjectPage, ProjectPublic
+from app.schemas.project import (
+    ProjectDraft,
+    ProjectPage,
+    ProjectPublic,
+    ProjectRecord,
+    ProjectUpdate,
+)
 from app.schemas.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProjectFilters
-from app.services import projects
+from app.services import projects, revisions, search
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
 # A sanity bound only: which numbers are SDGs is data, checked by the service.
 SdgNumber = Annotated[int, Field(ge=1, le=999)]
+ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
 @router.get(
     "",
     name="list_projects",
     summary="List published projects",
-    responses={422: ERROR_RESPONSES[422]},
+    responses=responses(422),
 )
 def list_projects(
     session: SessionDep,
@@ -48,7 +55,7 @@ def list_projects(
 ) -> ProjectPage:
     """Published projects, newest first. OR within a filter, AND across filters."""
     filters = ProjectFilters(action_line=action_line, sdg=sdg, country=country)
-    return projects.list_public_projects(
+    return search.list_public_projects(
         session, filters=filters, limit=limit, cursor=cursor
     )
 
@@ -57,11 +64,71 @@ def list_projects(
     "/{project_id}",
     name="get_project",
     summary="Get a published project",
-    responses={404: ERROR_RESPONSES[404]},
+    responses=responses(404, 422),
 )
-def get_project(
-    session: SessionDep,
-    project_id: Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")],
-) -> ProjectPublic:
+def get_project(session: SessionDep, project_id: ProjectId) -> ProjectPublic:
     """The full public record of one published project."""
     return projects.get_public_project(session, project_id)
+
+
+@router.post(
+    "",
+    name="create_project",
+    summary="Start a draft",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(401, 403, 422),
+)
+def create_project(
+    session: SessionDep, user: ContributingUser, draft: ProjectDraft
+) -> ProjectRecord:
+    """A new draft owned by the caller; only `original_language` and `title` are
+    needed now, the rest before submission."""
+    return projects.create_draft(session, owner=user, data=draft)
+
+
+@router.get(
+    "/{project_id}/record",
+    name="get_project_record",
+    summary="Get the working record of an entry",
+    responses=responses(401, 403, 404, 422),
+)
+def get_project_record(
+    session: SessionDep, user: CurrentUser, project_id: ProjectId
+) -> ProjectRecord:
+    """Status, version and contact included: for the entry's submitters and
+    moderators only."""
+    return projects.get_record(session, public_id=project_id, user=user)
+
+
+@router.patch(
+    "/{project_id}",
+    name="update_project",
+    summary="Edit an entry",
+    responses=responses(401, 403, 404, 409, 422),
+)
+def update_project(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    project_id: ProjectId,
+    update: ProjectUpdate,
+) -> ProjectRecord:
+    """Replace the given fields. `version` must be the entry's current version
+    (409 otherwise). A published entry is not changed: the edit becomes a
+    revision that moderators review."""
+    return revisions.edit_project(
+        session, public_id=project_id, editor=user, update=update, settings=settings
+    )
+
+
+@router.delete(
+    "/{project_id}",
+    name="delete_project",
+    summary="Delete a draft",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=responses(401, 403, 404, 409, 422),
+)
+def delete_project(
+    session: SessionDep, user: CurrentUser, project_id: ProjectId
+) -> None:
+    projects.delete_draft(session, public_id=project_id, user=user)

@@ -1,5 +1,12 @@
 """Every table module, imported so that `SQLModel.metadata` is complete."""
 
+from app.models.moderation import (
+    HistoryIsAppendOnly,
+    ModerationAction,
+    ModerationEvent,
+    ProjectComment,
+)
+from app.models.outbox import OutboxMessage
 from app.models.project import (
     GeographicScope,
     ImplementationStatus,
@@ -16,6 +23,7 @@ from app.models.project import (
     ProjectWsisTarget,
     UnescoAlignment,
 )
+from app.models.revision import OPEN_REVISION_STATUSES, ProjectRevision, RevisionStatus
 from app.models.taxonomy import (
     ActionLine,
     ActionLineSdg,
@@ -32,8 +40,18 @@ from app.models.taxonomy import (
     Technology,
     WsisTarget,
 )
+from app.models.user import (
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+    TokenPurpose,
+    User,
+    UserToken,
+)
 
 __all__ = [
+    "OPEN_REVISION_STATUSES",
+    "ROLE_PERMISSIONS",
     "ActionLine",
     "ActionLineSdg",
     "ActivityType",
@@ -44,22 +62,34 @@ __all__ = [
     "FundingSource",
     "GdcObjective",
     "GeographicScope",
+    "HistoryIsAppendOnly",
     "ImplementationStatus",
     "Language",
+    "ModerationAction",
+    "ModerationEvent",
+    "OutboxMessage",
+    "Permission",
     "Project",
     "ProjectActionLine",
+    "ProjectComment",
     "ProjectCountry",
     "ProjectGdcObjective",
     "ProjectPartner",
+    "ProjectRevision",
     "ProjectSdg",
     "ProjectStatus",
     "ProjectTargetGroup",
     "ProjectTechnology",
     "ProjectWsisTarget",
+    "RevisionStatus",
+    "Role",
     "Sdg",
     "SubRegion",
     "TargetGroup",
     "Technology",
+    "TokenPurpose",
     "UnescoAlignment",
+    "User",
+    "UserToken",
     "WsisTarget",
 ]

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Enum, ForeignKey, Index, Text
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
@@ -74,8 +75,8 @@ def enum_column(enum: type[StrEnum], name: str, *, nullable: bool) -> Any:
     )
 
 
-def text_column() -> Any:
-    return Column(Text, nullable=True)
+def text_column(*, nullable: bool = True) -> Any:
+    return Column(Text, nullable=nullable)
 
 
 def link_column(target: str) -> Any:
@@ -92,7 +93,14 @@ class Project(SQLModel, table=True):
             name="end_not_before_start",
         ),
         Index("ix_project_status_published_at_id", "status", "published_at", "id"),
+        Index("ix_project_status_submitted_at_id", "status", "submitted_at", "id"),
     )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a declared_attr
+        # Optimistic concurrency: every write bumps `version`, and a write made
+        # from a stale copy fails (StaleDataError -> 409), never overwrites.
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(max_length=16, unique=True)
@@ -101,6 +109,18 @@ class Project(SQLModel, table=True):
         sa_column=enum_column(ProjectStatus, "project_status", nullable=False),
     )
     is_sample: bool = False
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    owner_id: int | None = Field(
+        default=None, foreign_key="user_account.id", index=True
+    )
+    # The member state the entry is filed by: its focal point may act on it.
+    home_country_iso2: str | None = Field(
+        default=None, foreign_key="country.iso2", max_length=2, index=True
+    )
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    endorsed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    endorsed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
     original_language: Language = Field(
         sa_column=enum_column(Language, "language", nullable=False)

@@ -1,6 +1,6 @@
 """Shapes shared by several resources."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -9,12 +9,20 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from app.messages import RULE_MESSAGES, ErrorCode
+
+
+def rule_error(code: ErrorCode, **context: Any) -> PydanticCustomError:
+    """A validation error of one of the project's own rules (translatable)."""
+    return PydanticCustomError(code.value, RULE_MESSAGES[code], context)
 
 
 def _no_nul(value: str) -> str:
     """Refuse NUL characters: PostgreSQL cannot store them in text."""
     if "\x00" in value:
-        raise ValueError("text cannot contain NUL characters")
+        raise rule_error(ErrorCode.TEXT_HAS_NUL)
     return value
 
 

@@ -1,7 +1,9 @@
 """Project input and output shapes.
 
-`ProjectCreate` holds the rules of a complete record (what submission will
-require); `ProjectPublic` is the public record and has no private field.
+`ProjectDraft` holds the rules every stored entry obeys (a draft may be
+partial); `ProjectCreate` adds what a complete record needs, which submission
+requires. `ProjectPublic` is the public record and has no private field;
+`ProjectRecord` is the working record its submitters and moderators see.
 """
 
 import re
@@ -20,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.messages import ErrorCode
 from app.models.project import (
     NAME_MAX_CHARS,
     SUMMARY_MAX_WORDS,
@@ -27,9 +30,11 @@ from app.models.project import (
     GeographicScope,
     ImplementationStatus,
     Language,
+    ProjectStatus,
     UnescoAlignment,
 )
-from app.schemas.common import CleanText, Code, Iso2, LocalizedText
+from app.models.revision import RevisionStatus
+from app.schemas.common import CleanText, Code, Iso2, LocalizedText, rule_error
 
 Name = Annotated[
     CleanText,
@@ -42,12 +47,17 @@ Keyword = Annotated[
 
 def _unique(values: list[str] | list[int]) -> list[str] | list[int]:
     if len(set(values)) != len(values):
-        raise ValueError("each value may be given only once")
+        raise rule_error(ErrorCode.NOT_UNIQUE)
     return values
 
 
 def _word_count(text: str) -> int:
     return len(re.findall(r"\S+", text))
+
+
+Codes = Annotated[list[Code], AfterValidator(_unique)]
+Numbers = Annotated[list[int], AfterValidator(_unique)]
+Countries = Annotated[list[Iso2], AfterValidator(_unique)]
 
 
 class OrganizationIn(BaseModel):
@@ -79,68 +89,55 @@ class ResponsibleAI(BaseModel):
     unesco_alignment: UnescoAlignment | None = None
 
 
-class ProjectCreate(BaseModel):
-    """A complete project record, as a submitter provides it."""
+class ProjectDraft(BaseModel):
+    """An entry being written: every rule holds, but most fields may be missing."""
 
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     original_language: Language
     title: LocalizedText
-    summary: LocalizedText
+    summary: LocalizedText = LocalizedText()
     description: LocalizedText = LocalizedText()
     impact: LocalizedText = LocalizedText()
     challenges: LocalizedText = LocalizedText()
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
 
-    lead_organization: OrganizationIn
+    lead_organization: OrganizationIn | None = None
     partners: list[PartnerIn] = Field(default_factory=list, max_length=30)
-    countries: Annotated[list[Iso2], AfterValidator(_unique)] = Field(min_length=1)
-    scope: GeographicScope
-    activity_type: Code
-    implementation_status: ImplementationStatus
+    countries: Countries = Field(default_factory=list)
+    scope: GeographicScope | None = None
+    activity_type: Code | None = None
+    implementation_status: ImplementationStatus | None = None
     start_date: date | None = None
     end_date: date | None = None
     website: HttpUrl | None = None
-    contact: ContactIn
+    contact: ContactIn | None = None
 
-    action_lines: Annotated[list[Code], AfterValidator(_unique)] = Field(min_length=1)
-    primary_action_line: Code
-    sdgs: Annotated[list[int], AfterValidator(_unique)] = Field(min_length=1)
-    wsis_targets: Annotated[list[Code], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
-    gdc_objectives: Annotated[list[int], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
-    technologies: Annotated[list[Code], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
-    target_groups: Annotated[list[Code], AfterValidator(_unique)] = Field(
-        default_factory=list
-    )
+    action_lines: Codes = Field(default_factory=list)
+    primary_action_line: Code | None = None
+    sdgs: Numbers = Field(default_factory=list)
+    wsis_targets: Codes = Field(default_factory=list)
+    gdc_objectives: Numbers = Field(default_factory=list)
+    technologies: Codes = Field(default_factory=list)
+    target_groups: Codes = Field(default_factory=list)
     funding_source: Code | None = None
     budget_range: Code | None = None
     responsible_ai: ResponsibleAI = ResponsibleAI()
 
-    @field_validator("title", "summary")
+    @field_validator("title")
     @classmethod
-    def _given_in_original_language(
-        cls, text: LocalizedText, info: ValidationInfo
+    def _title_in_original_language(
+        cls, title: LocalizedText, info: ValidationInfo
     ) -> LocalizedText:
-        original = info.data.get("original_language")
-        if original is not None and getattr(text, original.value) is None:
-            raise ValueError(
-                f"required in the original language of the entry ({original.value})"
-            )
-        return text
+        return _given_in_original_language(title, info)
 
     @field_validator("title")
     @classmethod
     def _title_fits(cls, title: LocalizedText) -> LocalizedText:
         for lang in title.languages():
             if len(getattr(title, lang)) > TITLE_MAX_CHARS:
-                raise ValueError(
-                    f"the {lang} title is longer than {TITLE_MAX_CHARS} characters"
+                raise rule_error(
+                    ErrorCode.TITLE_TOO_LONG, language=lang, max_chars=TITLE_MAX_CHARS
                 )
         return title
 
@@ -149,8 +146,10 @@ class ProjectCreate(BaseModel):
     def _summary_is_short(cls, summary: LocalizedText) -> LocalizedText:
         for lang in summary.languages():
             if _word_count(getattr(summary, lang)) > SUMMARY_MAX_WORDS:
-                raise ValueError(
-                    f"the {lang} summary is longer than {SUMMARY_MAX_WORDS} words"
+                raise rule_error(
+                    ErrorCode.SUMMARY_TOO_LONG,
+                    language=lang,
+                    max_words=SUMMARY_MAX_WORDS,
                 )
         return summary
 
@@ -161,16 +160,67 @@ class ProjectCreate(BaseModel):
     ) -> date | None:
         start = info.data.get("start_date")
         if end is not None and start is not None and end < start:
-            raise ValueError("the end date cannot be before the start date")
+            raise rule_error(ErrorCode.END_BEFORE_START)
         return end
 
     @field_validator("primary_action_line")
     @classmethod
-    def _primary_is_listed(cls, primary: str, info: ValidationInfo) -> str:
+    def _primary_is_listed(
+        cls, primary: str | None, info: ValidationInfo
+    ) -> str | None:
         listed = info.data.get("action_lines")
-        if listed is not None and primary not in listed:
-            raise ValueError("the primary action line must be one of the action lines")
+        if primary is not None and listed is not None and primary not in listed:
+            raise rule_error(ErrorCode.PRIMARY_NOT_LISTED)
         return primary
+
+
+def _given_in_original_language(
+    text: LocalizedText, info: ValidationInfo
+) -> LocalizedText:
+    original = info.data.get("original_language")
+    if original is not None and getattr(text, original.value) is None:
+        raise rule_error(
+            ErrorCode.REQUIRED_IN_ORIGINAL_LANGUAGE, language=original.value
+        )
+    return text
+
+
+class ProjectCreate(ProjectDraft):
+    """A complete record: what an entry needs before it can be submitted."""
+
+    summary: LocalizedText
+    lead_organization: OrganizationIn
+    countries: Countries = Field(min_length=1)
+    scope: GeographicScope
+    activity_type: Code
+    implementation_status: ImplementationStatus
+    contact: ContactIn
+    action_lines: Codes = Field(min_length=1)
+    primary_action_line: Code
+    sdgs: Numbers = Field(min_length=1)
+
+    @field_validator("summary")
+    @classmethod
+    def _summary_in_original_language(
+        cls, summary: LocalizedText, info: ValidationInfo
+    ) -> LocalizedText:
+        return _given_in_original_language(summary, info)
+
+
+class ProjectUpdate(BaseModel):
+    """A change to an entry: the fields given replace the stored ones.
+
+    `version` is the version the change was made from; a stale one is refused.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "description": "`version` plus any fields of ProjectDraft to replace."
+        },
+    )
+
+    version: int = Field(ge=1)
 
 
 class OrganizationPublic(BaseModel):
@@ -192,7 +242,7 @@ class ProjectPublic(BaseModel):
     impact: LocalizedText
     challenges: LocalizedText
     keywords: list[str]
-    lead_organization: OrganizationPublic
+    lead_organization: OrganizationPublic | None
     partners: list[OrganizationPublic]
     countries: list[str]
     scope: GeographicScope | None
@@ -215,6 +265,24 @@ class ProjectPublic(BaseModel):
     updated_at: datetime
     published_at: datetime | None
     last_verified_at: datetime | None
+
+
+class ContactPublic(BaseModel):
+    name: str | None
+    email: str | None
+
+
+class ProjectRecord(ProjectPublic):
+    """The working record, for its submitters and moderators (never public)."""
+
+    status: ProjectStatus
+    version: int
+    contact: ContactPublic
+    home_country: str | None
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    endorsed_at: datetime | None
+    open_revision: RevisionStatus | None
 
 
 class ProjectPage(BaseModel):

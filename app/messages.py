@@ -1,0 +1,151 @@
+"""Every user-facing error message, in English (the gettext message ids).
+
+One place for the texts, so errors raised by services, schema rules and
+FastAPI's own validation all translate through the same catalogs
+(app/locale/<lang>/LC_MESSAGES/messages.po). `{name}` fields are filled from
+the error's context after translation.
+"""
+
+from enum import StrEnum
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
+    """Mark `message` for extraction without translating it here."""
+    return message
+
+
+# Pydantic's and FastAPI's built-in validation errors, by error type.
+VALIDATION_MESSAGES: dict[str, str] = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("Must be at least {min_length} characters long."),
+    "string_too_long": N_("Must be at most {max_length} characters long."),
+    "string_pattern_mismatch": N_("This value does not have the expected format."),
+    "string_type": N_("Must be text."),
+    "int_parsing": N_("Must be a whole number."),
+    "int_type": N_("Must be a whole number."),
+    "bool_parsing": N_("Must be true or false."),
+    "bool_type": N_("Must be true or false."),
+    "greater_than_equal": N_("Must be at least {ge}."),
+    "less_than_equal": N_("Must be at most {le}."),
+    "too_short": N_("Give at least {min_length} value(s)."),
+    "too_long": N_("Give at most {max_length} value(s)."),
+    "list_type": N_("Must be a list."),
+    "dict_type": N_("Must be an object."),
+    "model_type": N_("Must be an object."),
+    "model_attributes_type": N_("Must be an object."),
+    "enum": N_("Must be one of: {expected}."),
+    "literal_error": N_("Must be one of: {expected}."),
+    "date_parsing": N_("Must be a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": N_("Must be a date (YYYY-MM-DD)."),
+    "date_type": N_("Must be a date (YYYY-MM-DD)."),
+    "url_parsing": N_("Must be a web address (https://...)."),
+    "url_scheme": N_("Must be a web address (https://...)."),
+    "url_type": N_("Must be a web address (https://...)."),
+    "value_error": N_("This value is not valid."),
+    "json_invalid": N_("The request body is not valid JSON."),
+    "extra_forbidden": N_("This field is not expected."),
+}
+
+
+class ErrorCode(StrEnum):
+    """Stable error codes: the `type` of an error in API responses."""
+
+    TEXT_HAS_NUL = "TEXT_HAS_NUL"
+    NOT_UNIQUE = "NOT_UNIQUE"
+    REQUIRED_IN_ORIGINAL_LANGUAGE = "REQUIRED_IN_ORIGINAL_LANGUAGE"
+    TITLE_TOO_LONG = "TITLE_TOO_LONG"
+    SUMMARY_TOO_LONG = "SUMMARY_TOO_LONG"
+    END_BEFORE_START = "END_BEFORE_START"
+    PRIMARY_NOT_LISTED = "PRIMARY_NOT_LISTED"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    PASSWORD_TOO_SHORT = "PASSWORD_TOO_SHORT"
+    UNKNOWN_CODE = "UNKNOWN_CODE"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    PROJECT_NOT_FOUND = "PROJECT_NOT_FOUND"
+    NOT_FOUND = "NOT_FOUND"
+    USER_NOT_FOUND = "USER_NOT_FOUND"
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    EMAIL_TAKEN = "EMAIL_TAKEN"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    REASON_REQUIRED = "REASON_REQUIRED"
+    STALE_VERSION = "STALE_VERSION"
+    INCOMPLETE_RECORD = "INCOMPLETE_RECORD"
+    NOT_A_DRAFT = "NOT_A_DRAFT"
+    NO_OPEN_REVISION = "NO_OPEN_REVISION"
+    COUNTRY_REQUIRED = "COUNTRY_REQUIRED"
+    COUNTRY_NOT_ALLOWED = "COUNTRY_NOT_ALLOWED"
+    ALREADY_ENDORSED = "ALREADY_ENDORSED"
+    HTTP_ERROR = "HTTP_ERROR"
+    VALIDATION_ERROR = "VALIDATION_ERROR"
+
+
+# The project's own rules (raised as PydanticCustomError or DomainError).
+RULE_MESSAGES: dict[str, str] = {
+    ErrorCode.TEXT_HAS_NUL: N_("Text cannot contain NUL characters."),
+    ErrorCode.NOT_UNIQUE: N_("Each value may be given only once."),
+    ErrorCode.REQUIRED_IN_ORIGINAL_LANGUAGE: N_(
+        "Required in the entry's original language ({language})."
+    ),
+    ErrorCode.TITLE_TOO_LONG: N_(
+        "The {language} title is longer than {max_chars} characters."
+    ),
+    ErrorCode.SUMMARY_TOO_LONG: N_(
+        "The {language} summary is longer than {max_words} words."
+    ),
+    ErrorCode.END_BEFORE_START: N_("The end date cannot be before the start date."),
+    ErrorCode.PRIMARY_NOT_LISTED: N_(
+        "The primary action line must be one of the action lines."
+    ),
+    ErrorCode.INVALID_EMAIL: N_("Must be an email address."),
+    ErrorCode.PASSWORD_TOO_SHORT: N_(
+        "The password must be at least {min_length} characters."
+    ),
+    ErrorCode.UNKNOWN_CODE: N_("Unknown code: {code}."),
+    ErrorCode.INVALID_CURSOR: N_(
+        "Invalid cursor: pass back the next_cursor of a previous page."
+    ),
+    ErrorCode.PROJECT_NOT_FOUND: N_("No such project."),
+    ErrorCode.NOT_FOUND: N_("Not found."),
+    ErrorCode.USER_NOT_FOUND: N_("No such user."),
+    ErrorCode.NOT_AUTHENTICATED: N_("Sign in first."),
+    ErrorCode.INVALID_CREDENTIALS: N_("Wrong email or password."),
+    ErrorCode.EMAIL_NOT_VERIFIED: N_(
+        "Confirm your email address first (see the message we sent)."
+    ),
+    ErrorCode.ACCOUNT_DISABLED: N_("This account is disabled."),
+    ErrorCode.INVALID_TOKEN: N_("This link or token is invalid or has expired."),
+    ErrorCode.EMAIL_TAKEN: N_("An account with this email address already exists."),
+    ErrorCode.PERMISSION_DENIED: N_("You are not allowed to do this."),
+    ErrorCode.INVALID_TRANSITION: N_(
+        "'{action}' is not possible while the entry is {status}; possible: {allowed}."
+    ),
+    ErrorCode.REASON_REQUIRED: N_("Give a reason: the submitter will read it."),
+    ErrorCode.STALE_VERSION: N_(
+        "The entry changed since you loaded it (version {current}); reload and retry."
+    ),
+    ErrorCode.INCOMPLETE_RECORD: N_("The entry is not complete yet."),
+    ErrorCode.NOT_A_DRAFT: N_("Only a draft can be deleted."),
+    ErrorCode.NO_OPEN_REVISION: N_("This entry has no revision waiting for review."),
+    ErrorCode.COUNTRY_REQUIRED: N_(
+        "Contributors and focal points belong to one country."
+    ),
+    ErrorCode.COUNTRY_NOT_ALLOWED: N_(
+        "Moderators and admins are not bound to a country."
+    ),
+    ErrorCode.ALREADY_ENDORSED: N_("This entry is already endorsed."),
+    ErrorCode.HTTP_ERROR: N_("The request could not be handled."),
+    ErrorCode.VALIDATION_ERROR: N_("This value is not valid."),
+}
+
+# Role names as people read them (in emails and pages).
+ROLE_LABELS: dict[str, str] = {
+    "contributor": N_("contributor"),
+    "focal_point": N_("national focal point"),
+    "moderator": N_("moderator"),
+    "admin": N_("administrator"),
+}

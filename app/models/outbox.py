@@ -1,0 +1,34 @@
+"""Outgoing email, written in the same transaction as the event that causes it."""
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from app.db import UTCDateTime, utcnow
+from app.models.project import Language, enum_column, text_column
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message waiting to be sent (or sent): the mail worker delivers it.
+
+    Nothing is lost while the SMTP server is down: a failed send is retried with
+    growing delays (`next_attempt_at`) until it goes through.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index(None, "sent_at", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    to_email: str = Field(max_length=320)
+    language: Language = Field(
+        sa_column=enum_column(Language, "message_language", nullable=False)
+    )
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_column=text_column(nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_column=text_column())

@@ -1,0 +1,467 @@
+"""The moderation workflow, defined once as data, and the use cases built on it.
+
+`TRANSITIONS` says which action leads from which status to which, `may_act`
+who may take it, and `apply_action` is the only code that changes an entry's
+status: it appends the history event in the same transaction. Revisions of
+published entries have their own small table and `apply_revision_action`.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.db import utcnow
+from app.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    InvalidTransition,
+    PermissionDenied,
+)
+from app.models import (
+    ModerationAction,
+    ModerationEvent,
+    Permission,
+    Project,
+    ProjectComment,
+    ProjectRevision,
+    ProjectStatus,
+    RevisionStatus,
+    User,
+)
+from app.schemas.moderation import (
+    CommentPublic,
+    ModerationEventPublic,
+    ModerationQueue,
+    Person,
+    QueueEntry,
+)
+from app.schemas.project import ProjectCreate, ProjectRecord
+from app.services import notifications, projects, records
+
+Action = ModerationAction
+Status = ProjectStatus
+
+TRANSITIONS: dict[ProjectStatus, dict[ModerationAction, ProjectStatus]] = {
+    Status.DRAFT: {Action.SUBMIT: Status.SUBMITTED},
+    Status.SUBMITTED: {
+        Action.APPROVE: Status.APPROVED,
+        Action.REQUEST_CHANGES: Status.CHANGES_REQUESTED,
+        Action.REJECT: Status.REJECTED,
+        Action.WITHDRAW: Status.WITHDRAWN,
+    },
+    Status.CHANGES_REQUESTED: {
+        Action.SUBMIT: Status.SUBMITTED,
+        Action.WITHDRAW: Status.WITHDRAWN,
+        Action.REJECT: Status.REJECTED,
+    },
+    Status.WITHDRAWN: {Action.SUBMIT: Status.SUBMITTED},
+    Status.APPROVED: {Action.ARCHIVE: Status.ARCHIVED},
+    Status.REJECTED: {},
+    Status.ARCHIVED: {},
+}
+
+REVISION_TRANSITIONS: dict[RevisionStatus, dict[ModerationAction, RevisionStatus]] = {
+    RevisionStatus.PENDING: {
+        Action.APPROVE_REVISION: RevisionStatus.APPROVED,
+        Action.REQUEST_REVISION_CHANGES: RevisionStatus.CHANGES_REQUESTED,
+        Action.REJECT_REVISION: RevisionStatus.REJECTED,
+    },
+    RevisionStatus.CHANGES_REQUESTED: {
+        Action.SUBMIT_REVISION: RevisionStatus.PENDING,
+        Action.REJECT_REVISION: RevisionStatus.REJECTED,
+    },
+    RevisionStatus.APPROVED: {},
+    RevisionStatus.REJECTED: {},
+}
+
+# Taken by the entry's submitters (owner, focal point of its country); every
+# other action is a moderator's.
+SUBMITTER_ACTIONS = frozenset({Action.SUBMIT, Action.WITHDRAW, Action.SUBMIT_REVISION})
+REASON_REQUIRED = frozenset(
+    {
+        Action.REQUEST_CHANGES,
+        Action.REJECT,
+        Action.REQUEST_REVISION_CHANGES,
+        Action.REJECT_REVISION,
+    }
+)
+
+
+def may_act(user: User, project: Project, action: ModerationAction) -> bool:
+    if action in SUBMITTER_ACTIONS:
+        return projects.is_submitter(user, project)
+    return user.can(Permission.PROJECT_MODERATE)
+
+
+def allowed_actions(user: User, project: Project) -> list[str]:
+    """The actions `user` may take on `project` in its current status."""
+    return [
+        action.value
+        for action in TRANSITIONS[project.status]
+        if may_act(user, project, action)
+    ]
+
+
+def invalid_transition(user: User, project: Project, action: str) -> InvalidTransition:
+    allowed = allowed_actions(user, project)
+    return InvalidTransition(
+        ErrorCode.INVALID_TRANSITION,
+        action=action,
+        status=project.status.value,
+        allowed=", ".join(allowed) or "-",
+        extra={"status": project.status.value, "allowed_actions": allowed},
+    )
+
+
+def check_action(
+    user: User, project: Project, action: ModerationAction
+) -> ProjectStatus:
+    """The status `action` leads to; 403 if `user` may not take it, 409 if the
+    entry's status does not allow it."""
+    if not may_act(user, project, action):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+    target = TRANSITIONS[project.status].get(action)
+    if target is None:
+        raise invalid_transition(user, project, action.value)
+    return target
+
+
+def _check_reason(action: ModerationAction, reason: str | None) -> None:
+    if action in REASON_REQUIRED and not reason:
+        raise InvalidInput(ErrorCode.REASON_REQUIRED, loc=("body", "reason"))
+
+
+def apply_action(
+    session: Session,
+    *,
+    project: Project,
+    actor: User,
+    action: ModerationAction,
+    reason: str | None = None,
+) -> ModerationEvent:
+    """Move `project` by `action` and record who did it; the caller commits."""
+    target = check_action(actor, project, action)
+    _check_reason(action, reason)
+    assert project.id is not None and actor.id is not None
+    event = ModerationEvent(
+        project_id=project.id,
+        actor_id=actor.id,
+        action=action,
+        from_status=project.status,
+        to_status=target,
+        reason=reason,
+    )
+    now = utcnow()
+    project.status = target
+    if action == Action.SUBMIT:
+        project.submitted_at = now
+    elif action not in SUBMITTER_ACTIONS:
+        project.decided_at = now
+    if target == Status.APPROVED and project.published_at is None:
+        project.published_at = now
+    session.add(project)
+    session.add(event)
+    return event
+
+
+def apply_revision_action(
+    session: Session,
+    *,
+    project: Project,
+    revision: ProjectRevision,
+    actor: User,
+    action: ModerationAction,
+    reason: str | None = None,
+) -> ModerationEvent:
+    """Move a revision by `action` and record it; the caller commits."""
+    if not may_act(actor, project, action):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+    target = REVISION_TRANSITIONS[revision.status].get(action)
+    if target is None:
+        raise Conflict(ErrorCode.NO_OPEN_REVISION)
+    _check_reason(action, reason)
+    assert project.id is not None and actor.id is not None
+    revision.status = target
+    revision.updated_at = utcnow()
+    if action not in SUBMITTER_ACTIONS:
+        revision.decided_at, revision.decided_by_id = revision.updated_at, actor.id
+        revision.reason = reason
+    session.add(revision)
+    event = ModerationEvent(
+        project_id=project.id,
+        actor_id=actor.id,
+        action=action,
+        from_status=project.status,
+        to_status=project.status,
+        reason=reason,
+        revision_id=revision.id,
+    )
+    session.add(event)
+    return event
+
+
+# --- use cases --------------------------------------------------------------------
+
+
+def submit_project(
+    session: Session, *, public_id: str, user: User, settings: Settings
+) -> ProjectRecord:
+    """Send an entry for review; it must be complete (else 422, field by field)."""
+    project = projects.find_for_work(session, public_id, user)
+    check_action(user, project, Action.SUBMIT)
+    try:
+        ProjectCreate.model_validate(records.record_data(session, project))
+    except ValidationError as error:
+        raise InvalidInput.from_validation(error, prefix=("record",)) from error
+    apply_action(session, project=project, actor=user, action=Action.SUBMIT)
+    notifications.submitted(
+        session, project=project, by=user, settings=settings, revision=False
+    )
+    projects.commit_version(session)
+    session.refresh(project)
+    return projects.working_record(session, project)
+
+
+def withdraw_project(
+    session: Session, *, public_id: str, user: User, reason: str | None
+) -> ProjectRecord:
+    project = projects.find_for_work(session, public_id, user)
+    apply_action(
+        session, project=project, actor=user, action=Action.WITHDRAW, reason=reason
+    )
+    projects.commit_version(session)
+    session.refresh(project)
+    return projects.working_record(session, project)
+
+
+def decide(
+    session: Session,
+    *,
+    public_id: str,
+    moderator: User,
+    action: str,
+    reason: str | None,
+    settings: Settings,
+) -> ProjectRecord:
+    """A moderator approves, requests changes, rejects or archives an entry."""
+    project = projects.find_for_work(session, public_id, moderator)
+    apply_action(
+        session,
+        project=project,
+        actor=moderator,
+        action=ModerationAction(action),
+        reason=reason,
+    )
+    notifications.decided(
+        session,
+        project=project,
+        action=action,
+        reason=reason,
+        by=moderator,
+        settings=settings,
+    )
+    projects.commit_version(session)
+    session.refresh(project)
+    return projects.working_record(session, project)
+
+
+def endorse(
+    session: Session, *, public_id: str, user: User, reason: str | None
+) -> ProjectRecord:
+    """A focal point vouches for a submission of their country (it stays pending)."""
+    project = projects.find_for_work(session, public_id, user)
+    if not (
+        user.can(Permission.PROJECT_ENDORSE)
+        and user.country_iso2 == project.home_country_iso2
+    ):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+    if project.status not in (Status.SUBMITTED, Status.CHANGES_REQUESTED):
+        raise invalid_transition(user, project, Action.ENDORSE.value)
+    if project.endorsed_at is not None:
+        raise Conflict(ErrorCode.ALREADY_ENDORSED)
+    assert project.id is not None and user.id is not None
+    project.endorsed_at, project.endorsed_by_id = utcnow(), user.id
+    session.add(project)
+    session.add(
+        ModerationEvent(
+            project_id=project.id,
+            actor_id=user.id,
+            action=Action.ENDORSE,
+            from_status=project.status,
+            to_status=project.status,
+            reason=reason,
+        )
+    )
+    projects.commit_version(session)
+    session.refresh(project)
+    return projects.working_record(session, project)
+
+
+def _people(session: Session, ids: set[int]) -> dict[int, Person]:
+    users = session.exec(select(User).where(col(User.id).in_(ids))).all()
+    return {
+        user.id: Person(id=user.id, name=user.full_name, role=user.role)
+        for user in users
+        if user.id is not None
+    }
+
+
+def history(
+    session: Session, *, public_id: str, user: User
+) -> list[ModerationEventPublic]:
+    """Everything that happened to an entry, oldest first."""
+    project = projects.find_for_work(session, public_id, user)
+    events = session.exec(
+        select(ModerationEvent)
+        .where(ModerationEvent.project_id == project.id)
+        .order_by(col(ModerationEvent.id))
+    ).all()
+    people = _people(session, {event.actor_id for event in events})
+    return [
+        ModerationEventPublic(
+            id=event.id or 0,
+            action=event.action,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            reason=event.reason,
+            actor=people[event.actor_id],
+            revision_id=event.revision_id,
+            created_at=event.created_at,
+        )
+        for event in events
+    ]
+
+
+def add_comment(
+    session: Session, *, public_id: str, author: User, body: str, settings: Settings
+) -> CommentPublic:
+    """A non-public message on an entry; the other side is emailed."""
+    project = projects.find_for_work(session, public_id, author)
+    assert project.id is not None and author.id is not None
+    comment = ProjectComment(project_id=project.id, author_id=author.id, body=body)
+    session.add(comment)
+    notifications.commented(
+        session, project=project, author=author, body=body, settings=settings
+    )
+    session.commit()
+    session.refresh(comment)
+    return CommentPublic(
+        id=comment.id or 0,
+        author=_people(session, {author.id})[author.id],
+        body=comment.body,
+        created_at=comment.created_at,
+    )
+
+
+def list_comments(
+    session: Session, *, public_id: str, user: User
+) -> list[CommentPublic]:
+    project = projects.find_for_work(session, public_id, user)
+    comments = session.exec(
+        select(ProjectComment)
+        .where(ProjectComment.project_id == project.id)
+        .order_by(col(ProjectComment.id))
+    ).all()
+    people = _people(session, {comment.author_id for comment in comments})
+    return [
+        CommentPublic(
+            id=c.id or 0,
+            author=people[c.author_id],
+            body=c.body,
+            created_at=c.created_at,
+        )
+        for c in comments
+    ]
+
+
+def _queue_conditions(
+    statuses: list[ProjectStatus], countries: list[str], min_age_days: int | None
+) -> list[Any]:
+    pending_revision = col(Project.id).in_(
+        select(ProjectRevision.project_id).where(
+            ProjectRevision.status == RevisionStatus.PENDING
+        )
+    )
+    if statuses:
+        waiting: Any = col(Project.status).in_(statuses)
+    else:
+        waiting = (col(Project.status) == Status.SUBMITTED) | pending_revision
+    conditions = [waiting]
+    if countries:
+        conditions.append(col(Project.home_country_iso2).in_(countries))
+    if min_age_days is not None:
+        cutoff = utcnow() - timedelta(days=min_age_days)
+        conditions.append(col(Project.submitted_at) <= cutoff)
+    return conditions
+
+
+def moderation_queue(
+    session: Session,
+    *,
+    statuses: list[ProjectStatus],
+    countries: list[str],
+    min_age_days: int | None,
+    limit: int,
+) -> ModerationQueue:
+    """What awaits a decision, oldest submission first, with counts per country.
+
+    Without a status filter: submitted entries and published entries whose
+    changes await review.
+    """
+    conditions = _queue_conditions(statuses, countries, min_age_days)
+    waiting = session.exec(
+        select(Project)
+        .where(*conditions)
+        .order_by(col(Project.submitted_at), col(Project.id))
+        .limit(limit)
+    ).all()
+    counts = session.exec(
+        select(Project.home_country_iso2, func.count())
+        .where(*conditions)
+        .group_by(col(Project.home_country_iso2))
+    ).all()
+    now = utcnow()
+    items = [
+        QueueEntry(
+            id=p.public_id,
+            title=p.title_ar or p.title_en or p.title_fr,
+            status=p.status,
+            home_country=p.home_country_iso2,
+            submitted_at=p.submitted_at,
+            waiting_days=(now - p.submitted_at).days if p.submitted_at else 0,
+            endorsed=p.endorsed_at is not None,
+            open_revision=(
+                r.status if (r := projects.open_revision(session, p)) else None
+            ),
+        )
+        for p in waiting
+    ]
+    return ModerationQueue(
+        items=items,
+        total=sum(count for _country, count in counts),
+        counts_by_country={country or "-": count for country, count in counts},
+    )
+
+
+def record_revision_submitted(
+    session: Session, project: Project, revision: ProjectRevision, author: User
+) -> ModerationEvent:
+    """The history line of a new revision (it starts pending; no status moves)."""
+    if not may_act(author, project, Action.SUBMIT_REVISION):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+    assert project.id is not None and author.id is not None
+    event = ModerationEvent(
+        project_id=project.id,
+        actor_id=author.id,
+        action=Action.SUBMIT_REVISION,
+        from_status=project.status,
+        to_status=project.status,
+        revision_id=revision.id,
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,369 @@
+"""A project's record: writing it to the tables and reading it back.
+
+The link registry `LINKS` is the one description of how a project's
+many-to-many taxonomy fields map to tables: writing, validation and the batch
+loader of records all read it.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from app.errors import ErrorCode, Loc
+from app.models import (
+    ActionLine,
+    ActivityType,
+    BudgetRange,
+    Country,
+    EntityType,
+    FundingSource,
+    GdcObjective,
+    Project,
+    ProjectActionLine,
+    ProjectCountry,
+    ProjectGdcObjective,
+    ProjectPartner,
+    ProjectSdg,
+    ProjectTargetGroup,
+    ProjectTechnology,
+    ProjectWsisTarget,
+    Sdg,
+    TargetGroup,
+    Technology,
+    WsisTarget,
+)
+from app.models.project import ProjectLink
+from app.models.taxonomy import TermBase
+from app.schemas.common import LocalizedText
+from app.schemas.moderation import FieldChange
+from app.schemas.project import (
+    ContactPublic,
+    OrganizationPublic,
+    ProjectDraft,
+    ProjectPublic,
+    ProjectRecord,
+    ResponsibleAI,
+)
+from app.services import taxonomy
+
+TRANSLATED_FIELDS = ("title", "summary", "description", "impact", "challenges")
+Problem = tuple[Loc, ErrorCode, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A many-to-many field of a project: its link table and taxonomy."""
+
+    field: str
+    table: type[ProjectLink]
+    column: str
+    term: type[TermBase]
+    term_key: str
+
+
+LINKS = (
+    Link("action_lines", ProjectActionLine, "action_line_code", ActionLine, "code"),
+    Link("countries", ProjectCountry, "country_iso2", Country, "iso2"),
+    Link("sdgs", ProjectSdg, "sdg_number", Sdg, "number"),
+    Link("wsis_targets", ProjectWsisTarget, "wsis_target_code", WsisTarget, "code"),
+    Link(
+        "gdc_objectives",
+        ProjectGdcObjective,
+        "gdc_objective_number",
+        GdcObjective,
+        "number",
+    ),
+    Link("technologies", ProjectTechnology, "technology_code", Technology, "code"),
+    Link("target_groups", ProjectTargetGroup, "target_group_code", TargetGroup, "code"),
+)
+
+# The fields of a record (ProjectDraft), in the order a diff lists them.
+RECORD_FIELDS = tuple(ProjectDraft.model_fields)
+
+
+# --- validation against the taxonomies ---------------------------------------
+
+
+def _code_checks(
+    data: ProjectDraft, prefix: Loc
+) -> list[tuple[Loc, type[TermBase], str, Any]]:
+    checks: list[tuple[Loc, type[TermBase], str, Any]] = [
+        ((*prefix, "activity_type"), ActivityType, "code", data.activity_type),
+        ((*prefix, "funding_source"), FundingSource, "code", data.funding_source),
+        ((*prefix, "budget_range"), BudgetRange, "code", data.budget_range),
+    ]
+    if data.lead_organization is not None:
+        org: Loc = (*prefix, "lead_organization")
+        checks.append(
+            (
+                (*org, "entity_type"),
+                EntityType,
+                "code",
+                data.lead_organization.entity_type,
+            )
+        )
+        checks.append(
+            ((*org, "country"), Country, "iso2", data.lead_organization.country)
+        )
+    for index, partner in enumerate(data.partners):
+        loc: Loc = (*prefix, "partners", index)
+        checks.append(((*loc, "entity_type"), EntityType, "code", partner.entity_type))
+        checks.append(((*loc, "country"), Country, "iso2", partner.country))
+    for link in LINKS:
+        for index, code in enumerate(getattr(data, link.field)):
+            checks.append(
+                ((*prefix, link.field, index), link.term, link.term_key, code)
+            )
+    return checks
+
+
+def code_problems(
+    session: Session, data: ProjectDraft, *, prefix: Loc = ("body",)
+) -> list[Problem]:
+    """Every taxonomy code in `data` that names no current term, with its location."""
+    checks = _code_checks(data, prefix)
+    # One query per taxonomy, however many codes the record carries.
+    codes: dict[tuple[type[TermBase], str], set[Any]] = defaultdict(set)
+    for _loc, model, key, code in checks:
+        if code is not None:
+            codes[(model, key)].add(code)
+    unknown = {
+        (model, key): set(
+            taxonomy.unknown_codes(session, model, key, values, allow_retired=False)
+        )
+        for (model, key), values in codes.items()
+    }
+    return [
+        (loc, ErrorCode.UNKNOWN_CODE, {"code": code})
+        for loc, model, key, code in checks
+        if code is not None and code in unknown[(model, key)]
+    ]
+
+
+# --- writing ------------------------------------------------------------------
+
+
+def _url(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def _columns(data: ProjectDraft) -> dict[str, Any]:
+    columns: dict[str, Any] = {
+        f"{field}_{lang}": getattr(getattr(data, field), lang)
+        for field in TRANSLATED_FIELDS
+        for lang in ("ar", "en", "fr")
+    }
+    org, rai, contact = data.lead_organization, data.responsible_ai, data.contact
+    columns |= {
+        "original_language": data.original_language,
+        "keywords": list(data.keywords),
+        "lead_org_name": org.name if org else None,
+        "lead_org_entity_type_code": org.entity_type if org else None,
+        "lead_org_country_iso2": org.country if org else None,
+        "lead_org_website": _url(org.website) if org else None,
+        "scope": data.scope,
+        "activity_type_code": data.activity_type,
+        "implementation_status": data.implementation_status,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "website": _url(data.website),
+        "contact_name": contact.name if contact else None,
+        "contact_email": str(contact.email) if contact else None,
+        "primary_action_line_code": data.primary_action_line,
+        "funding_source_code": data.funding_source,
+        "budget_range_code": data.budget_range,
+        "rai_data_sources": rai.data_sources,
+        "rai_human_oversight": rai.human_oversight,
+        "rai_risk_assessment_done": rai.risk_assessment_done,
+        "rai_affected_groups": rai.affected_groups,
+        "rai_unesco_alignment": rai.unesco_alignment,
+    }
+    return columns
+
+
+def write_record(session: Session, project: Project, data: ProjectDraft) -> None:
+    """Store `data` as `project`'s content: columns, partners and links replaced."""
+    project.sqlmodel_update(_columns(data))
+    session.add(project)
+    session.flush()
+    assert project.id is not None
+    session.exec(
+        delete(ProjectPartner).where(col(ProjectPartner.project_id) == project.id)
+    )
+    for link in LINKS:
+        session.exec(delete(link.table).where(col(link.table.project_id) == project.id))
+    for position, partner in enumerate(data.partners):
+        session.add(
+            ProjectPartner(
+                project_id=project.id,
+                position=position,
+                name=partner.name,
+                entity_type_code=partner.entity_type,
+                country_iso2=partner.country,
+                website=_url(partner.website),
+            )
+        )
+    for link in LINKS:
+        for code in getattr(data, link.field):
+            session.add(link.table(**{"project_id": project.id, link.column: code}))
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def _localized(project: Project, field: str) -> LocalizedText:
+    return LocalizedText(
+        ar=getattr(project, f"{field}_ar"),
+        en=getattr(project, f"{field}_en"),
+        fr=getattr(project, f"{field}_fr"),
+    )
+
+
+def _load_links(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    """For each link field, project id -> codes in the taxonomy's display order."""
+    loaded: dict[str, dict[int, list[Any]]] = {}
+    for link in LINKS:
+        project_id = col(link.table.project_id)
+        code = getattr(link.table, link.column)
+        rows = session.exec(
+            select(project_id, code)
+            .join(link.term, getattr(link.term, link.term_key) == code)
+            .where(project_id.in_(ids))
+            .order_by(col(link.term.sort_order))
+        ).all()
+        by_project: dict[int, list[Any]] = defaultdict(list)
+        for pid, value in rows:
+            by_project[pid].append(value)
+        loaded[link.field] = by_project
+    return loaded
+
+
+def _load_partners(session: Session, ids: list[int]) -> dict[int, list[ProjectPartner]]:
+    partners: dict[int, list[ProjectPartner]] = defaultdict(list)
+    query = (
+        select(ProjectPartner)
+        .where(col(ProjectPartner.project_id).in_(ids))
+        .order_by(col(ProjectPartner.project_id), col(ProjectPartner.position))
+    )
+    for partner in session.exec(query):
+        partners[partner.project_id].append(partner)
+    return partners
+
+
+def _organization(project: Project) -> OrganizationPublic | None:
+    if project.lead_org_name is None:
+        return None
+    return OrganizationPublic(
+        name=project.lead_org_name,
+        entity_type=project.lead_org_entity_type_code,
+        country=project.lead_org_country_iso2,
+        website=project.lead_org_website,
+    )
+
+
+def _public_fields(
+    project: Project, links: dict[str, list[Any]], partners: list[ProjectPartner]
+) -> dict[str, Any]:
+    return {
+        "id": project.public_id,
+        "is_sample": project.is_sample,
+        "original_language": project.original_language,
+        **{field: _localized(project, field) for field in TRANSLATED_FIELDS},
+        "keywords": project.keywords,
+        "lead_organization": _organization(project),
+        "partners": [
+            OrganizationPublic(
+                name=p.name,
+                entity_type=p.entity_type_code,
+                country=p.country_iso2,
+                website=p.website,
+            )
+            for p in partners
+        ],
+        **links,
+        "scope": project.scope,
+        "activity_type": project.activity_type_code,
+        "implementation_status": project.implementation_status,
+        "start_date": project.start_date,
+        "end_date": project.end_date,
+        "website": project.website,
+        "primary_action_line": project.primary_action_line_code,
+        "funding_source": project.funding_source_code,
+        "budget_range": project.budget_range_code,
+        "responsible_ai": ResponsibleAI(
+            data_sources=project.rai_data_sources,
+            human_oversight=project.rai_human_oversight,
+            risk_assessment_done=project.rai_risk_assessment_done,
+            affected_groups=project.rai_affected_groups,
+            unesco_alignment=project.rai_unesco_alignment,
+        ),
+        "created_at": project.created_at,
+        "updated_at": project.updated_at,
+        "published_at": project.published_at,
+        "last_verified_at": project.last_verified_at,
+    }
+
+
+def _fields_of(session: Session, projects: list[Project]) -> list[dict[str, Any]]:
+    """Public fields of `projects`, loading links in one query per link table."""
+    ids = [p.id for p in projects if p.id is not None]
+    links = _load_links(session, ids)
+    partners = _load_partners(session, ids)
+    return [
+        _public_fields(
+            project,
+            {link.field: links[link.field].get(project.id or 0, []) for link in LINKS},
+            partners[project.id or 0],
+        )
+        for project in projects
+    ]
+
+
+def to_public(session: Session, projects: list[Project]) -> list[ProjectPublic]:
+    """Public records of `projects` (no private field)."""
+    return [ProjectPublic(**fields) for fields in _fields_of(session, projects)]
+
+
+def to_record(
+    session: Session, project: Project, *, open_revision: Any = None
+) -> ProjectRecord:
+    """The working record: the public fields plus status, version and contact."""
+    (fields,) = _fields_of(session, [project])
+    return ProjectRecord(
+        **fields,
+        status=project.status,
+        version=project.version,
+        contact=ContactPublic(name=project.contact_name, email=project.contact_email),
+        home_country=project.home_country_iso2,
+        submitted_at=project.submitted_at,
+        decided_at=project.decided_at,
+        endorsed_at=project.endorsed_at,
+        open_revision=open_revision,
+    )
+
+
+def record_data(session: Session, project: Project) -> dict[str, Any]:
+    """The stored content as the JSON a client would send (ProjectDraft's shape)."""
+    record = to_record(session, project)
+    data = record.model_dump(mode="json", include=set(RECORD_FIELDS))
+    data["contact"] = (
+        {"name": record.contact.name, "email": record.contact.email}
+        if record.contact.email
+        else None
+    )
+    data["partners"] = [
+        {k: v for k, v in partner.items() if v is not None}
+        for partner in data["partners"]
+    ]
+    return data
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """The fields whose value differs, in record order."""
+    return [
+        FieldChange(field=field, before=before.get(field), after=after.get(field))
+        for field in RECORD_FIELDS
+        if before.get(field) != after.get(field)
+    ]
