@@ -1,5 +1,6 @@
 """The `stocktaking` console: migrations, seeds, serving."""
 
+import threading
 from typing import Annotated
 
 import typer
@@ -9,6 +10,9 @@ from sqlmodel import Session
 from app import migrate
 from app.config import get_settings
 from app.db import make_engine
+from app.errors import DomainError
+from app.models import Language, Role
+from app.services import accounts, mail
 from seeds.demo import load_demo
 from seeds.taxonomy_loader import load_taxonomies
 
@@ -70,3 +74,66 @@ def serve(
         workers=workers,
         reload=reload,
     )
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Email address (the sign-in name).")],
+    role: Annotated[
+        Role, typer.Option(help="contributor, focal_point, moderator, admin")
+    ],
+    password: Annotated[
+        str,
+        typer.Option(
+            envvar="STOCKTAKING_NEW_PASSWORD",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Or set STOCKTAKING_NEW_PASSWORD; asked for when neither is given.",
+        ),
+    ],
+    country: Annotated[
+        str | None, typer.Option(help="ISO2 code: required for country roles.")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    language: Annotated[Language, typer.Option(help="ar, en or fr.")] = Language.AR,
+) -> None:
+    """Create a verified account (the first admin, or for scripts)."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            user = accounts.create_user(
+                session,
+                email=email,
+                role=role,
+                password=password,
+                full_name=name or email.split("@")[0],
+                country=country.upper() if country else None,
+                language=language,
+            )
+            typer.echo(f"created {user.role.value} {user.email} (id {user.id})")
+    except DomainError as error:
+        typer.echo(f"error: {error.detail('en')[0]['msg']}", err=True)
+        raise typer.Exit(code=1) from error
+    finally:
+        engine.dispose()
+
+
+@cli.command("send-mail")
+def send_mail(
+    loop: Annotated[
+        bool, typer.Option("--loop", help="Keep delivering until interrupted.")
+    ] = False,
+) -> None:
+    """Deliver the queued emails that are due (once, or continuously with --loop)."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    stop = threading.Event()
+    try:
+        report = mail.run_worker(engine, settings, stop, once=not loop)
+    except KeyboardInterrupt:
+        stop.set()
+        return
+    finally:
+        engine.dispose()
+    typer.echo(f"sent {report.sent}, failed {report.failed} (retried later)")

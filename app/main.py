@@ -1,5 +1,8 @@
 """Application factory: everything a running app needs is built here."""
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
@@ -12,6 +15,7 @@ from app.api import api_router, health
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.services import mail
 
 API_DESCRIPTION = """
 Regional repository of AI and emerging-technology initiatives in the Arab region,
@@ -56,10 +60,31 @@ def _install_docs(app: FastAPI) -> None:
         )
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run the mail worker beside the web process when the settings ask for it."""
+    settings: Settings = app.state.settings
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=mail.run_worker,
+        args=(app.state.engine, settings, stop),
+        name="mail-worker",
+        daemon=True,
+    )
+    if settings.mail_worker_enabled:
+        worker.start()
+    yield
+    stop.set()
+    if worker.is_alive():
+        worker.join(timeout=settings.smtp_timeout_seconds + 5)
+    app.state.engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for `settings` (read from the environment if omitted)."""
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=lifespan,
         title="AICTO Arab AI and Emerging Technology Initiatives Repository",
         version="0.1.0",
         description=API_DESCRIPTION,

@@ -126,7 +126,7 @@ RULE_MESSAGES: dict[str, str] = {
     ),
     ErrorCode.REASON_REQUIRED: N_("Give a reason: the submitter will read it."),
     ErrorCode.STALE_VERSION: N_(
-        "The entry changed since you loaded it (version {current}); reload and retry."
+        "The entry changed since you loaded it; reload it and try again."
     ),
     ErrorCode.INCOMPLETE_RECORD: N_("The entry is not complete yet."),
     ErrorCode.NOT_A_DRAFT: N_("Only a draft can be deleted."),

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.deps import get_session
 from app.main import create_app
+from app.models import Role, User
 from tests.support.databases import (
     Database,
     build_template,
@@ -24,7 +25,9 @@ from tests.support.databases import (
     postgres_transaction,
     sqlite_copy,
 )
+from tests.factories import make_user
 from tests.support.postgres import postgres_server
+from tests.support.smtp import SmtpServer
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -128,32 +131,43 @@ def session(db: Database) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(scope="session")
+def app_client(taxonomy_template: str) -> Iterator[TestClient]:
+    """One app and client per backend for the whole run (building an app and its
+    first request cost ~70 ms); each test points its sessions at its database."""
+    app = create_app(Settings(database_url=taxonomy_template, environment="test"))
+    with TestClient(app) as test_client:
+        yield test_client
+
+
 @contextmanager
-def client_for(database: Database) -> Iterator[TestClient]:
-    """A client of an app whose requests use `database`'s sessions."""
-    app = create_app(Settings(database_url=database.url, environment="test"))
+def client_for(app_client: TestClient, database: Database) -> Iterator[TestClient]:
+    """`app_client`, its requests using `database`'s sessions, no cookies left."""
 
     def test_session() -> Iterator[Session]:
         with database.make_session() as session:
             yield session
 
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app) as test_client:
-        yield test_client
-    app.state.engine.dispose()
+    app = app_client.app
+    app.dependency_overrides[get_session] = test_session  # type: ignore[attr-defined]
+    app_client.cookies.clear()
+    try:
+        yield app_client
+    finally:
+        app.dependency_overrides.clear()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
-def client(db: Database) -> Iterator[TestClient]:
+def client(app_client: TestClient, db: Database) -> Iterator[TestClient]:
     """An anonymous API client on the per-test database."""
-    with client_for(db) as test_client:
+    with client_for(app_client, db) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def demo_client(demo_db: Database) -> Iterator[TestClient]:
+def demo_client(app_client: TestClient, demo_db: Database) -> Iterator[TestClient]:
     """An anonymous API client on a database holding the demo projects."""
-    with client_for(demo_db) as test_client:
+    with client_for(app_client, demo_db) as test_client:
         yield test_client
 
 
@@ -161,3 +175,60 @@ def demo_client(demo_db: Database) -> Iterator[TestClient]:
 def empty_database(backend: str, server_url: str | None, tmp_path: Path) -> str:
     """A URL to a brand-new empty database (for migration tests)."""
     return empty_database_url(backend, tmp_path, server_url)
+
+
+# --- people -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def contributor(session: Session) -> User:
+    """A verified contributor of a Tunisian organisation (owns the test entries)."""
+    return make_user(session, role=Role.CONTRIBUTOR, country="TN", full_name="Amal")
+
+
+@pytest.fixture
+def other_contributor(session: Session) -> User:
+    return make_user(session, role=Role.CONTRIBUTOR, country="TN", full_name="Karim")
+
+
+@pytest.fixture
+def focal_point(session: Session) -> User:
+    """Tunisia's focal point: acts for every Tunisian entry."""
+    return make_user(session, role=Role.FOCAL_POINT, country="TN", full_name="Salma")
+
+
+@pytest.fixture
+def other_focal_point(session: Session) -> User:
+    """Egypt's focal point: no say on Tunisian entries."""
+    return make_user(session, role=Role.FOCAL_POINT, country="EG", full_name="Omar")
+
+
+@pytest.fixture
+def moderator(session: Session) -> User:
+    return make_user(session, role=Role.MODERATOR, full_name="Mona (AICTO)")
+
+
+@pytest.fixture
+def admin(session: Session) -> User:
+    return make_user(session, role=Role.ADMIN, full_name="Adel (AICTO)")
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback, running; tests may stop and restart it."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_settings(smtp_server: SmtpServer) -> Settings:
+    """Settings whose SMTP is the test server."""
+    return Settings(
+        environment="test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        smtp_timeout_seconds=5,
+        public_base_url="https://repo.example",
+    )

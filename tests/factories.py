@@ -1,12 +1,66 @@
 """Keyword-only factories of persisted objects with minimal valid defaults."""
 
+import itertools
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session
 
-from app.models import Project, ProjectStatus
-from app.schemas.project import ProjectCreate
-from app.services import projects
+from app.config import Settings
+from app.db import utcnow
+from app.models import Language, Project, ProjectStatus, Role, TokenPurpose, User
+from app.schemas.project import ProjectCreate, ProjectDraft
+from app.security import hash_password
+from app.services import accounts, projects
+
+PASSWORD = "correct horse battery staple"
+_emails = itertools.count(1)
+
+
+@lru_cache
+def _password_hash(password: str) -> str:
+    """Argon2 is slow by design: hash each test password once per session."""
+    return hash_password(password)
+
+
+def make_user(
+    session: Session,
+    *,
+    role: Role = Role.CONTRIBUTOR,
+    country: str | None = "TN",
+    email: str | None = None,
+    full_name: str = "Test Person",
+    password: str = PASSWORD,
+    verified: bool = True,
+    active: bool = True,
+    language: Language = Language.EN,
+) -> User:
+    """A stored user; country roles default to Tunisia, AICTO staff get none."""
+    if role in (Role.MODERATOR, Role.ADMIN):
+        country = None
+    user = User(
+        email=email or f"person{next(_emails)}@example.org",
+        full_name=full_name,
+        role=role,
+        country_iso2=country,
+        preferred_language=language,
+        password_hash=_password_hash(password),
+        email_verified_at=utcnow() if verified else None,
+        is_active=active,
+    )
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def bearer(session: Session, user: User) -> dict[str, str]:
+    """Authorization headers carrying a fresh API token of `user`."""
+    secret, _token = accounts.issue_token(
+        session, user=user, purpose=TokenPurpose.API, settings=Settings()
+    )
+    session.commit()
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def project_data(**overrides: Any) -> dict[str, Any]:
@@ -52,13 +106,21 @@ def make_project(
     session: Session,
     *,
     status: ProjectStatus = ProjectStatus.APPROVED,
+    owner: User | None = None,
     is_sample: bool = False,
+    complete: bool = True,
     **overrides: Any,
 ) -> Project:
-    """A stored project, approved (public) unless `status` says otherwise."""
+    """A stored project, approved (public) unless `status` says otherwise.
+
+    With `complete=False` only the title is filled (a fresh draft).
+    """
+    if complete:
+        data: ProjectDraft = ProjectCreate.model_validate(project_data(**overrides))
+    else:
+        data = ProjectDraft.model_validate(
+            {"original_language": "en", "title": {"en": "Draft title"}, **overrides}
+        )
     return projects.create_project(
-        session,
-        data=ProjectCreate.model_validate(project_data(**overrides)),
-        status=status,
-        is_sample=is_sample,
+        session, data=data, owner=owner, status=status, is_sample=is_sample
     )

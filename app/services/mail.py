@@ -5,8 +5,10 @@ Templates are `app/templates/email/<kind>.txt` (first line `Subject: ...`),
 rendered in the recipient's language through the gettext catalogs.
 """
 
+import logging
 import smtplib
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -24,6 +27,7 @@ from app.db import utcnow
 from app.i18n import translations
 from app.models import Language, OutboxMessage, User
 
+logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
@@ -147,3 +151,25 @@ def deliver_due(
             session.add(message)
     session.commit()
     return report
+
+
+def run_worker(
+    engine: Engine, settings: Settings, stop: threading.Event, *, once: bool = False
+) -> DeliveryReport:
+    """Deliver due messages every `mail_worker_interval_seconds` until `stop`.
+
+    Errors other than SMTP's (a database hiccup) are logged and the loop goes on.
+    """
+    total = DeliveryReport()
+    while not stop.is_set():
+        try:
+            with Session(engine) as session:
+                report = deliver_due(session, settings)
+            total.sent += report.sent
+            total.failed += report.failed
+        except Exception:  # the loop must survive anything; the next round retries
+            logger.exception("mail worker round failed")
+        if once:
+            break
+        stop.wait(settings.mail_worker_interval_seconds)
+    return total

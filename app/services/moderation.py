@@ -213,16 +213,16 @@ def submit_project(
 ) -> ProjectRecord:
     """Send an entry for review; it must be complete (else 422, field by field)."""
     project = projects.find_for_work(session, public_id, user)
-    check_action(user, project, Action.SUBMIT)
-    try:
-        ProjectCreate.model_validate(records.record_data(session, project))
-    except ValidationError as error:
-        raise InvalidInput.from_validation(error, prefix=("record",)) from error
-    apply_action(session, project=project, actor=user, action=Action.SUBMIT)
-    notifications.submitted(
-        session, project=project, by=user, settings=settings, revision=False
-    )
-    projects.commit_version(session)
+    with projects.versioned_write(session):
+        check_action(user, project, Action.SUBMIT)
+        try:
+            ProjectCreate.model_validate(records.record_data(session, project))
+        except ValidationError as error:
+            raise InvalidInput.from_validation(error, prefix=("record",)) from error
+        apply_action(session, project=project, actor=user, action=Action.SUBMIT)
+        notifications.submitted(
+            session, project=project, by=user, settings=settings, revision=False
+        )
     session.refresh(project)
     return projects.working_record(session, project)
 
@@ -231,10 +231,10 @@ def withdraw_project(
     session: Session, *, public_id: str, user: User, reason: str | None
 ) -> ProjectRecord:
     project = projects.find_for_work(session, public_id, user)
-    apply_action(
-        session, project=project, actor=user, action=Action.WITHDRAW, reason=reason
-    )
-    projects.commit_version(session)
+    with projects.versioned_write(session):
+        apply_action(
+            session, project=project, actor=user, action=Action.WITHDRAW, reason=reason
+        )
     session.refresh(project)
     return projects.working_record(session, project)
 
@@ -250,22 +250,22 @@ def decide(
 ) -> ProjectRecord:
     """A moderator approves, requests changes, rejects or archives an entry."""
     project = projects.find_for_work(session, public_id, moderator)
-    apply_action(
-        session,
-        project=project,
-        actor=moderator,
-        action=ModerationAction(action),
-        reason=reason,
-    )
-    notifications.decided(
-        session,
-        project=project,
-        action=action,
-        reason=reason,
-        by=moderator,
-        settings=settings,
-    )
-    projects.commit_version(session)
+    with projects.versioned_write(session):
+        apply_action(
+            session,
+            project=project,
+            actor=moderator,
+            action=ModerationAction(action),
+            reason=reason,
+        )
+        notifications.decided(
+            session,
+            project=project,
+            action=action,
+            reason=reason,
+            by=moderator,
+            settings=settings,
+        )
     session.refresh(project)
     return projects.working_record(session, project)
 
@@ -275,29 +275,29 @@ def endorse(
 ) -> ProjectRecord:
     """A focal point vouches for a submission of their country (it stays pending)."""
     project = projects.find_for_work(session, public_id, user)
-    if not (
-        user.can(Permission.PROJECT_ENDORSE)
-        and user.country_iso2 == project.home_country_iso2
-    ):
-        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
-    if project.status not in (Status.SUBMITTED, Status.CHANGES_REQUESTED):
-        raise invalid_transition(user, project, Action.ENDORSE.value)
-    if project.endorsed_at is not None:
-        raise Conflict(ErrorCode.ALREADY_ENDORSED)
-    assert project.id is not None and user.id is not None
-    project.endorsed_at, project.endorsed_by_id = utcnow(), user.id
-    session.add(project)
-    session.add(
-        ModerationEvent(
-            project_id=project.id,
-            actor_id=user.id,
-            action=Action.ENDORSE,
-            from_status=project.status,
-            to_status=project.status,
-            reason=reason,
+    with projects.versioned_write(session):
+        if not (
+            user.can(Permission.PROJECT_ENDORSE)
+            and user.country_iso2 == project.home_country_iso2
+        ):
+            raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+        if project.status not in (Status.SUBMITTED, Status.CHANGES_REQUESTED):
+            raise invalid_transition(user, project, Action.ENDORSE.value)
+        if project.endorsed_at is not None:
+            raise Conflict(ErrorCode.ALREADY_ENDORSED)
+        assert project.id is not None and user.id is not None
+        project.endorsed_at, project.endorsed_by_id = utcnow(), user.id
+        session.add(project)
+        session.add(
+            ModerationEvent(
+                project_id=project.id,
+                actor_id=user.id,
+                action=Action.ENDORSE,
+                from_status=project.status,
+                to_status=project.status,
+                reason=reason,
+            )
         )
-    )
-    projects.commit_version(session)
     session.refresh(project)
     return projects.working_record(session, project)
 

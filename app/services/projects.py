@@ -5,6 +5,8 @@ entries only. Editing lives in services.revisions.
 """
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
@@ -129,13 +131,19 @@ def validated(
     return record
 
 
-def commit_version(session: Session) -> None:
-    """Commit; a concurrent write to the same entry makes this one a 409."""
+@contextmanager
+def versioned_write(session: Session) -> Iterator[None]:
+    """Commit what the block writes. If another writer changed the entry since it
+    was loaded (its version moved on), roll back and answer 409."""
     try:
+        yield
         session.commit()
     except StaleDataError as error:
         session.rollback()
-        raise Conflict(ErrorCode.STALE_VERSION, current="?") from error
+        raise Conflict(ErrorCode.STALE_VERSION) from error
+    except BaseException:
+        session.rollback()  # nothing half-written stays in the session
+        raise
 
 
 # --- use cases --------------------------------------------------------------------

@@ -184,10 +184,15 @@ def _columns(data: ProjectDraft) -> dict[str, Any]:
 
 
 def write_record(session: Session, project: Project, data: ProjectDraft) -> None:
-    """Store `data` as `project`'s content: columns, partners and links replaced."""
+    """Store `data` as `project`'s content: columns, partners and links replaced.
+
+    Set any other column of an existing `project` before calling: its row is
+    written once (one version step) when the links are replaced.
+    """
     project.sqlmodel_update(_columns(data))
     session.add(project)
-    session.flush()
+    if project.id is None:
+        session.flush()
     assert project.id is not None
     session.exec(
         delete(ProjectPartner).where(col(ProjectPartner.project_id) == project.id)

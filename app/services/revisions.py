@@ -59,24 +59,22 @@ def edit_project(
         raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
     if update.version != project.version:
         raise Conflict(
-            ErrorCode.STALE_VERSION,
-            current=project.version,
-            extra={"current_version": project.version},
+            ErrorCode.STALE_VERSION, extra={"current_version": project.version}
         )
     changes = dict(update.model_extra or {})
-    if project.status == ProjectStatus.APPROVED:
-        _propose(session, project=project, author=editor, changes=changes)
-        notifications.submitted(
-            session, project=project, by=editor, settings=settings, revision=True
-        )
-    elif project.status in EDITABLE_STATUSES:
-        merged = records.record_data(session, project) | changes
-        data = projects.validated(session, ProjectDraft, merged, prefix=("body",))
-        records.write_record(session, project, data)
-        project.updated_at = utcnow()
-    else:
-        raise moderation.invalid_transition(editor, project, "edit")
-    projects.commit_version(session)
+    with projects.versioned_write(session):
+        if project.status == ProjectStatus.APPROVED:
+            _propose(session, project=project, author=editor, changes=changes)
+            notifications.submitted(
+                session, project=project, by=editor, settings=settings, revision=True
+            )
+        elif project.status in EDITABLE_STATUSES:
+            merged = records.record_data(session, project) | changes
+            data = projects.validated(session, ProjectDraft, merged, prefix=("body",))
+            project.updated_at = utcnow()
+            records.write_record(session, project, data)
+        else:
+            raise moderation.invalid_transition(editor, project, "edit")
     session.refresh(project)
     return projects.working_record(session, project)
 
@@ -129,37 +127,37 @@ def decide_revision(
 ) -> ProjectRecord:
     """Approve (publish the changes), request changes to, or reject a revision."""
     project = projects.find_for_work(session, public_id, moderator)
-    revision = projects.open_revision(session, project)
-    if revision is None:
-        raise Conflict(ErrorCode.NO_OPEN_REVISION)
-    moderation.apply_revision_action(
-        session,
-        project=project,
-        revision=revision,
-        actor=moderator,
-        action=REVISION_ACTIONS[action],
-        reason=reason,
-    )
-    if action == "approve":
-        data = projects.validated(
-            session, ProjectCreate, revision.record, prefix=("record",)
+    with projects.versioned_write(session):
+        revision = projects.open_revision(session, project)
+        if revision is None:
+            raise Conflict(ErrorCode.NO_OPEN_REVISION)
+        moderation.apply_revision_action(
+            session,
+            project=project,
+            revision=revision,
+            actor=moderator,
+            action=REVISION_ACTIONS[action],
+            reason=reason,
         )
-        records.write_record(session, project, data)
-        project.updated_at = utcnow()
-    else:
-        flag_modified(project, "status")
-        session.add(project)
-    author = session.get(User, revision.author_id)
-    notifications.decided(
-        session,
-        project=project,
-        action=action,
-        reason=reason,
-        by=moderator,
-        settings=settings,
-        revision_author=author,
-    )
-    projects.commit_version(session)
+        if action == "approve":
+            data = projects.validated(
+                session, ProjectCreate, revision.record, prefix=("record",)
+            )
+            project.updated_at = utcnow()
+            records.write_record(session, project, data)
+        else:
+            flag_modified(project, "status")
+            session.add(project)
+        author = session.get(User, revision.author_id)
+        notifications.decided(
+            session,
+            project=project,
+            action=action,
+            reason=reason,
+            by=moderator,
+            settings=settings,
+            revision_author=author,
+        )
     session.refresh(project)
     return projects.working_record(session, project)
 
