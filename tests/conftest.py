@@ -17,6 +17,7 @@ from app.db import make_engine
 from app.deps import get_session
 from app.main import create_app
 from app.models import Role, User
+from tests.factories import make_user
 from tests.support.databases import (
     Database,
     build_template,
@@ -25,7 +26,6 @@ from tests.support.databases import (
     postgres_transaction,
     sqlite_copy,
 )
-from tests.factories import make_user
 from tests.support.postgres import postgres_server
 from tests.support.smtp import SmtpServer
 

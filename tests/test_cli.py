@@ -10,7 +10,10 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.config import get_settings
 from app.db import make_engine
-from app.models import ActionLine, Project
+from app.models import ActionLine, Project, Role
+from app.services import accounts, mail
+from tests.factories import make_user
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture
@@ -56,3 +59,86 @@ class TestConsole:
 
         assert result.exit_code == 0, result.output
         assert "downgraded to base" in result.output
+
+
+class TestAccountsAndMailConsole:
+    def test_operator_creates_the_first_admin_from_the_environment(
+        self,
+        runner: CliRunner,
+        empty_database: str,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        runner.invoke(cli, ["db", "upgrade"])
+        runner.invoke(cli, ["seed"])
+        monkeypatch.setenv("STOCKTAKING_NEW_PASSWORD", "first admin password")
+
+        created = runner.invoke(
+            cli, ["create-user", "--email", "Admin@Example.org", "--role", "admin"]
+        )
+        twice = runner.invoke(
+            cli, ["create-user", "--email", "admin@example.org", "--role", "admin"]
+        )
+
+        assert created.exit_code == 0, created.output
+        assert "created admin admin@example.org" in created.output
+        assert twice.exit_code == 1
+        assert "already exists" in twice.output
+        engine = make_engine(empty_database)
+        with Session(engine) as session:
+            admin = accounts.authenticate(
+                session, email="admin@example.org", password="first admin password"
+            )
+            assert admin.role == Role.ADMIN
+        engine.dispose()
+
+    def test_the_password_can_be_typed_at_a_prompt(
+        self, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.delenv("STOCKTAKING_NEW_PASSWORD", raising=False)
+        runner.invoke(cli, ["db", "upgrade"])
+        runner.invoke(cli, ["seed"])
+
+        result = runner.invoke(
+            cli,
+            [
+                "create-user",
+                "--email",
+                "fp@example.org",
+                "--role",
+                "focal_point",
+                "--country",
+                "ma",
+            ],
+            input="typed password 1\ntyped password 1\n",
+        )
+
+        assert result.exit_code == 0, result.output
+        assert "created focal_point fp@example.org" in result.output
+
+    def test_send_mail_delivers_the_outbox(
+        self,
+        runner: CliRunner,
+        empty_database: str,
+        monkeypatch: pytest.MonkeyPatch,
+        smtp_server: SmtpServer,
+    ) -> None:
+        runner.invoke(cli, ["db", "upgrade"])
+        runner.invoke(cli, ["seed"])
+        engine = make_engine(empty_database)
+        with Session(engine) as session:
+            mail.queue(
+                session,
+                kind="comment",
+                to=make_user(session),
+                context={"title": "T", "author": "A", "body": "B", "link": "L"},
+            )
+            session.commit()
+        engine.dispose()
+        monkeypatch.setenv("STOCKTAKING_SMTP_PORT", str(smtp_server.port))
+        get_settings.cache_clear()
+
+        result = runner.invoke(cli, ["send-mail"])
+
+        assert result.exit_code == 0, result.output
+        assert "sent 1, failed 0" in result.output
+        assert len(smtp_server.inbox.messages) == 1

@@ -95,8 +95,8 @@ def _smtp_send(settings: Settings, message: OutboxMessage) -> None:
     email["To"] = message.to_email
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    email.set_content(message.body)  # clears Content-* headers: set ours after
     email["Content-Language"] = message.language.value
-    email.set_content(message.body)
     with smtplib.SMTP(
         settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
     ) as smtp:

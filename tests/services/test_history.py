@@ -46,21 +46,18 @@ class TestHistoryIsAppendOnly:
         with pytest.raises(HistoryIsAppendOnly):
             session.commit()
 
-    def test_bulk_update_is_refused_by_the_database(
-        self, session: Session, event: ModerationEvent
-    ) -> None:
+    @pytest.mark.usefixtures("event")
+    def test_bulk_update_is_refused_by_the_database(self, session: Session) -> None:
         with pytest.raises(DatabaseError, match="append-only"):
             session.exec(update(ModerationEvent).values(reason="rewritten"))
 
-    def test_bulk_delete_is_refused_by_the_database(
-        self, session: Session, event: ModerationEvent
-    ) -> None:
+    @pytest.mark.usefixtures("event")
+    def test_bulk_delete_is_refused_by_the_database(self, session: Session) -> None:
         with pytest.raises(DatabaseError, match="append-only"):
             session.exec(delete(ModerationEvent))
 
-    def test_raw_sql_is_refused_by_the_database(
-        self, db: Database, event: ModerationEvent
-    ) -> None:
+    @pytest.mark.usefixtures("event")
+    def test_raw_sql_is_refused_by_the_database(self, db: Database) -> None:
         for statement in (
             "UPDATE moderation_event SET reason = 'x'",
             "DELETE FROM moderation_event",
@@ -71,9 +68,8 @@ class TestHistoryIsAppendOnly:
             ):
                 other.connection().execute(text(statement))
 
-    def test_emptying_the_table_is_refused(
-        self, db: Database, event: ModerationEvent
-    ) -> None:
+    @pytest.mark.usefixtures("event")
+    def test_emptying_the_table_is_refused(self, db: Database) -> None:
         # SQLite has no TRUNCATE; its equivalent, an unqualified DELETE, is
         # guarded by the same trigger (and triggers disable its fast path).
         statement = {
@@ -86,9 +82,8 @@ class TestHistoryIsAppendOnly:
         ):
             other.connection().execute(text(statement))
 
-    def test_the_event_is_unchanged_afterwards(
-        self, db: Database, event: ModerationEvent
-    ) -> None:
+    @pytest.mark.usefixtures("event")
+    def test_the_event_is_unchanged_afterwards(self, db: Database) -> None:
         with db.make_session() as other:
             stored = other.exec(select(ModerationEvent)).one()
 

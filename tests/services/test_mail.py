@@ -4,7 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import utcnow
@@ -16,7 +16,9 @@ from tests.support.smtp import SmtpServer
 
 
 def outbox(session: Session) -> list[OutboxMessage]:
-    return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+    return list(
+        session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+    )
 
 
 def submit_one(session: Session, owner: User, settings: Settings) -> None:

@@ -146,9 +146,10 @@ class TestRevisionOfPublishedEntry:
 
         edit(session, project, contributor, keywords=["better change"])
 
-        session.refresh(revision)
-        assert revision.status == RevisionStatus.PENDING
-        assert revision.record["keywords"] == ["better change"]
+        resubmitted = projects.open_revision(session, project)
+        assert resubmitted is not None
+        assert resubmitted.status == RevisionStatus.PENDING
+        assert resubmitted.record["keywords"] == ["better change"]
         assert projects.get_public_project(session, project.public_id).keywords == [
             "test",
             "اختبار",
