@@ -15,7 +15,7 @@ from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import negotiate_locale, translate
-from app.messages import RULE_MESSAGES, VALIDATION_MESSAGES, ErrorCode
+from app.messages import RULE_MESSAGES, VALIDATION_MESSAGES, ErrorCode, Label
 from app.schemas.common import ErrorResponse
 
 __all__ = ["ErrorCode"]
@@ -56,11 +56,26 @@ class DomainError(Exception):
         return [
             {
                 "loc": list(loc),
-                "msg": translate(locale, RULE_MESSAGES[code], **params),
+                "msg": translate(
+                    locale, RULE_MESSAGES[code], **_translated(locale, params)
+                ),
                 "type": code.value,
             }
             for loc, code, params in self.problems
         ]
+
+
+def _translated(locale: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters with their `Label`s (or lists of them) in `locale`."""
+
+    def one(value: Any) -> Any:
+        if isinstance(value, Label):
+            return translate(locale, value)
+        if isinstance(value, list):
+            return ", ".join(str(one(item)) for item in value) or "-"
+        return value
+
+    return {name: one(value) for name, value in params.items()}
 
 
 class NotAuthenticated(DomainError):

@@ -9,6 +9,11 @@ the error's context after translation.
 from enum import StrEnum
 
 
+class Label(str):
+    """A parameter of a message that is itself a message id (a status, an
+    action): it is translated along with the message it fills."""
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
     """Mark `message` for extraction without translating it here."""
     return message
@@ -122,7 +127,7 @@ RULE_MESSAGES: dict[str, str] = {
     ErrorCode.EMAIL_TAKEN: N_("An account with this email address already exists."),
     ErrorCode.PERMISSION_DENIED: N_("You are not allowed to do this."),
     ErrorCode.INVALID_TRANSITION: N_(
-        "'{action}' is not possible while the entry is {status}; possible: {allowed}."
+        "You cannot {action} the entry while it is {status}. Possible now: {allowed}."
     ),
     ErrorCode.REASON_REQUIRED: N_("Give a reason: the submitter will read it."),
     ErrorCode.STALE_VERSION: N_(
@@ -148,4 +153,25 @@ ROLE_LABELS: dict[str, str] = {
     "focal_point": N_("national focal point"),
     "moderator": N_("moderator"),
     "admin": N_("administrator"),
+}
+
+# Entry statuses and workflow actions, as named inside messages.
+STATUS_LABELS: dict[str, str] = {
+    "draft": N_("a draft"),
+    "submitted": N_("submitted"),
+    "changes_requested": N_("waiting for changes"),
+    "approved": N_("published"),
+    "rejected": N_("rejected"),
+    "withdrawn": N_("withdrawn"),
+    "archived": N_("archived"),
+}
+ACTION_LABELS: dict[str, str] = {
+    "submit": N_("submit"),
+    "withdraw": N_("withdraw"),
+    "approve": N_("approve"),
+    "request_changes": N_("request changes"),
+    "reject": N_("reject"),
+    "archive": N_("archive"),
+    "endorse": N_("endorse"),
+    "edit": N_("edit"),
 }

@@ -22,6 +22,7 @@ from app.errors import (
     InvalidTransition,
     PermissionDenied,
 )
+from app.messages import ACTION_LABELS, STATUS_LABELS, Label
 from app.models import (
     ModerationAction,
     ModerationEvent,
@@ -111,9 +112,9 @@ def invalid_transition(user: User, project: Project, action: str) -> InvalidTran
     allowed = allowed_actions(user, project)
     return InvalidTransition(
         ErrorCode.INVALID_TRANSITION,
-        action=action,
-        status=project.status.value,
-        allowed=", ".join(allowed) or "-",
+        action=Label(ACTION_LABELS[action]),
+        status=Label(STATUS_LABELS[project.status.value]),
+        allowed=[Label(ACTION_LABELS[name]) for name in allowed],
         extra={"status": project.status.value, "allowed_actions": allowed},
     )
 
