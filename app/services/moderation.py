@@ -427,6 +427,9 @@ def moderation_queue(
         .group_by(col(Project.home_country_iso2))
     ).all()
     now = utcnow()
+    revisions = projects.open_revision_statuses(
+        session, [p.id for p in waiting if p.id is not None]
+    )
     items = [
         QueueEntry(
             id=p.public_id,
@@ -436,9 +439,7 @@ def moderation_queue(
             submitted_at=p.submitted_at,
             waiting_days=(now - p.submitted_at).days if p.submitted_at else 0,
             endorsed=p.endorsed_at is not None,
-            open_revision=(
-                r.status if (r := projects.open_revision(session, p)) else None
-            ),
+            open_revision=revisions.get(p.id or 0),
         )
         for p in waiting
     ]

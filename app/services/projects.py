@@ -30,6 +30,7 @@ from app.models import (
     Project,
     ProjectRevision,
     ProjectStatus,
+    RevisionStatus,
     User,
 )
 from app.schemas.project import ProjectDraft, ProjectPublic, ProjectRecord
@@ -107,11 +108,28 @@ def open_revision(session: Session, project: Project) -> ProjectRevision | None:
     ).first()
 
 
-def working_record(session: Session, project: Project) -> ProjectRecord:
-    revision = open_revision(session, project)
-    return records.to_record(
-        session, project, open_revision=revision.status if revision else None
+def open_revision_statuses(
+    session: Session, project_ids: list[int]
+) -> dict[int, RevisionStatus]:
+    """Project id -> the status of its open revision, for those that have one."""
+    rows = session.exec(
+        select(ProjectRevision.project_id, ProjectRevision.status)
+        .where(col(ProjectRevision.project_id).in_(project_ids))
+        .where(col(ProjectRevision.status).in_(OPEN_REVISION_STATUSES))
+    ).all()
+    return {project_id: RevisionStatus(status) for project_id, status in rows}
+
+
+def working_records(session: Session, projects: list[Project]) -> list[ProjectRecord]:
+    """The working records of `projects`, in a fixed number of queries."""
+    ids = [project.id for project in projects if project.id is not None]
+    return records.to_records(
+        session, projects, open_revisions=open_revision_statuses(session, ids)
     )
+
+
+def working_record(session: Session, project: Project) -> ProjectRecord:
+    return working_records(session, [project])[0]
 
 
 # --- validation -------------------------------------------------------------------
@@ -211,7 +229,7 @@ def list_my_projects(session: Session, *, user: User) -> list[ProjectRecord]:
     mine = session.exec(
         select(Project).where(own).order_by(col(Project.updated_at).desc())
     ).all()
-    return [working_record(session, project) for project in mine]
+    return working_records(session, list(mine))
 
 
 def get_public_project(session: Session, public_id: str) -> ProjectPublic:

@@ -35,6 +35,7 @@ from app.models import (
     WsisTarget,
 )
 from app.models.project import ProjectLink
+from app.models.revision import RevisionStatus
 from app.models.taxonomy import TermBase
 from app.schemas.common import LocalizedText
 from app.schemas.moderation import FieldChange
@@ -331,27 +332,35 @@ def to_public(session: Session, projects: list[Project]) -> list[ProjectPublic]:
     return [ProjectPublic(**fields) for fields in _fields_of(session, projects)]
 
 
-def to_record(
-    session: Session, project: Project, *, open_revision: Any = None
-) -> ProjectRecord:
-    """The working record: the public fields plus status, version and contact."""
-    (fields,) = _fields_of(session, [project])
-    return ProjectRecord(
-        **fields,
-        status=project.status,
-        version=project.version,
-        contact=ContactPublic(name=project.contact_name, email=project.contact_email),
-        home_country=project.home_country_iso2,
-        submitted_at=project.submitted_at,
-        decided_at=project.decided_at,
-        endorsed_at=project.endorsed_at,
-        open_revision=open_revision,
-    )
+def to_records(
+    session: Session,
+    projects: list[Project],
+    *,
+    open_revisions: dict[int, RevisionStatus] | None = None,
+) -> list[ProjectRecord]:
+    """Working records: the public fields plus status, version and contact."""
+    open_revisions = open_revisions or {}
+    return [
+        ProjectRecord(
+            **fields,
+            status=project.status,
+            version=project.version,
+            contact=ContactPublic(
+                name=project.contact_name, email=project.contact_email
+            ),
+            home_country=project.home_country_iso2,
+            submitted_at=project.submitted_at,
+            decided_at=project.decided_at,
+            endorsed_at=project.endorsed_at,
+            open_revision=open_revisions.get(project.id or 0),
+        )
+        for project, fields in zip(projects, _fields_of(session, projects), strict=True)
+    ]
 
 
 def record_data(session: Session, project: Project) -> dict[str, Any]:
     """The stored content as the JSON a client would send (ProjectDraft's shape)."""
-    record = to_record(session, project)
+    (record,) = to_records(session, [project])
     data = record.model_dump(mode="json", include=set(RECORD_FIELDS))
     data["contact"] = (
         {"name": record.contact.name, "email": record.contact.email}

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
+from app.config import Settings
 from app.db import utcnow
-from app.models import ProjectStatus, Role, User
-from app.services import moderation
+from app.models import ProjectStatus, RevisionStatus, Role, User
+from app.schemas.project import ProjectUpdate
+from app.services import moderation, revisions
 from tests.factories import make_project, make_user
 
 
@@ -62,3 +64,23 @@ class TestModerationQueue:
 
         assert [item.id for item in by_country_and_age.items] == [old_tn]
         assert [item.id for item in by_status.items] == [rejected]
+
+    def test_published_entries_with_changes_to_review_are_in_the_queue(
+        self, session: Session, contributor: User
+    ) -> None:
+        published = make_project(session, owner=contributor)
+        revisions.edit_project(
+            session,
+            public_id=published.public_id,
+            editor=contributor,
+            update=ProjectUpdate.model_validate({"version": 1, "keywords": ["new"]}),
+            settings=Settings(environment="test"),
+        )
+
+        queue = moderation.moderation_queue(
+            session, statuses=[], countries=[], min_age_days=None, limit=100
+        )
+
+        assert [(i.id, i.open_revision) for i in queue.items] == [
+            (published.public_id, RevisionStatus.PENDING)
+        ]
