@@ -8,8 +8,9 @@ from sqlmodel import Session, select, update
 
 from app.config import Settings
 from app.db import utcnow
-from app.models import Role, User, UserToken
-from app.services import mail
+from app.deps import SESSION_COOKIE
+from app.models import Role, TokenPurpose, User, UserToken
+from app.services import accounts, mail
 from tests.factories import PASSWORD, bearer, make_user
 from tests.support.databases import Database
 from tests.support.smtp import SmtpServer
@@ -312,3 +313,33 @@ class TestInvitations:
         assert promoted.json()["country"] == "JO"
         assert disabled.json()["is_active"] is False
         assert client.get("/api/v1/me", headers=user_headers).status_code == 401
+
+
+class TestSessionCookie:
+    def test_the_pages_session_cookie_also_signs_in_api_calls(
+        self, client: TestClient, session: Session
+    ) -> None:
+        user = make_user(session)
+        secret, _token = accounts.sign_in(
+            session,
+            user=user,
+            purpose=TokenPurpose.SESSION,
+            settings=Settings(environment="test"),
+        )
+
+        client.cookies.set(SESSION_COOKIE, secret)
+        signed_in = client.get("/api/v1/me")
+        client.cookies.set(SESSION_COOKIE, "forged")
+        forged = client.get("/api/v1/me")
+
+        assert signed_in.json()["id"] == user.id
+        assert forged.status_code == 401
+
+    def test_an_api_token_is_not_a_session_cookie(
+        self, client: TestClient, session: Session
+    ) -> None:
+        headers = bearer(session, make_user(session))
+
+        client.cookies.set(SESSION_COOKIE, headers["Authorization"].split()[1])
+
+        assert client.get("/api/v1/me").status_code == 401

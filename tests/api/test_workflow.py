@@ -1,5 +1,6 @@
 """The whole journey over the API, and the workflow's answers to wrong moves."""
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -15,6 +16,37 @@ from tests.support.smtp import SmtpServer
 DRAFT = {"original_language": "ar", "title": {"ar": "مساعد زراعي ذكي"}}
 
 
+CONTRIBUTOR_EMAIL = "lina@example.org"
+
+
+def register_and_sign_in(
+    client: TestClient, db: Database, smtp_server: SmtpServer, settings: Settings
+) -> dict[str, str]:
+    """A new contributor registers, confirms the emailed link and signs in."""
+    password = "lina's long password"
+    post(
+        client,
+        "/api/v1/auth/register",
+        {},
+        email=CONTRIBUTOR_EMAIL,
+        password=password,
+        full_name="Lina",
+        organization="Medjerda Valley Farmers Network (fictional)",
+        country="TN",
+        preferred_language="en",
+    )
+    with db.make_session() as worker_session:
+        mail.deliver_due(worker_session, settings)
+    body = smtp_server.inbox.body(smtp_server.inbox.to(CONTRIBUTOR_EMAIL)[-1])
+    found = re.search(r"token=([A-Za-z0-9_-]+)", body)
+    assert found
+    post(client, "/api/v1/auth/verify-email", {}, token=found.group(1))
+    token = post(
+        client, "/api/v1/auth/token", {}, email=CONTRIBUTOR_EMAIL, password=password
+    )
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
 def post(client: TestClient, path: str, headers: dict[str, str], **body: Any) -> Any:
     response = client.post(path, json=body or None, headers=headers)
     assert response.status_code < 300, response.text
@@ -27,13 +59,13 @@ class TestJourney:
         db: Database,
         client: TestClient,
         session: Session,
-        contributor: User,
         focal_point: User,
         moderator: User,
         smtp_server: SmtpServer,
         mail_settings: Settings,
     ) -> None:
-        owner, mod = bearer(session, contributor), bearer(session, moderator)
+        owner = register_and_sign_in(client, db, smtp_server, mail_settings)
+        mod = bearer(session, moderator)
         draft = post(client, "/api/v1/projects", owner, **DRAFT)
         assert (draft["status"], draft["version"]) == ("draft", 1)
         entry = f"/api/v1/projects/{draft['id']}"
@@ -98,10 +130,10 @@ class TestJourney:
         inbox = smtp_server.inbox
         assert inbox.to(moderator.email)  # submissions and the comment
         assert inbox.to(focal_point.email)
-        decisions = [m["Subject"] for m in inbox.to(contributor.email)]
+        decisions = [m["Subject"] for m in inbox.to(CONTRIBUTOR_EMAIL)]
         assert any("Changes requested" in s for s in decisions)
         assert any("Published" in s for s in decisions)
-        reasons = [inbox.body(m) for m in inbox.to(contributor.email)]
+        reasons = [inbox.body(m) for m in inbox.to(CONTRIBUTOR_EMAIL)]
         assert any("Add the start date of the pilot." in body for body in reasons)
 
 
