@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,7 @@ def _smtp_send(settings: Settings, message: OutboxMessage) -> None:
     email["From"] = settings.mail_from
     email["To"] = message.to_email
     email["Subject"] = message.subject
+    email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.body)  # clears Content-* headers: set ours after
     email["Content-Language"] = message.language.value

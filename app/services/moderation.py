@@ -217,7 +217,9 @@ def submit_project(
     with projects.versioned_write(session):
         check_action(user, project, Action.SUBMIT)
         try:
-            ProjectCreate.model_validate(records.record_data(session, project))
+            ProjectCreate.model_validate(
+                records.without_nulls(records.record_data(session, project))
+            )
         except ValidationError as error:
             raise InvalidInput.from_validation(error, prefix=("record",)) from error
         apply_action(session, project=project, actor=user, action=Action.SUBMIT)

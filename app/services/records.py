@@ -374,6 +374,12 @@ def record_data(session: Session, project: Project) -> dict[str, Any]:
     return data
 
 
+def without_nulls(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` minus its empty fields, so a complete-record check reports them as
+    missing rather than as being of the wrong type."""
+    return {field: value for field, value in data.items() if value is not None}
+
+
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
     """The fields whose value differs, in record order."""
     return [

@@ -86,7 +86,10 @@ def _propose(
     revision = projects.open_revision(session, project)
     current = revision.record if revision else records.record_data(session, project)
     data = projects.validated(
-        session, ProjectCreate, current | changes, prefix=("body",)
+        session,
+        ProjectCreate,
+        records.without_nulls(current | changes),
+        prefix=("body",),
     )
     record = data.model_dump(mode="json")
     assert project.id is not None and author.id is not None

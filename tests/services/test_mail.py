@@ -96,6 +96,8 @@ class TestDelivery:
         assert (report.sent, report.failed) == (1, 0)
         (received,) = smtp_server.inbox.to(moderator.email)
         assert received["Subject"].startswith("Submitted for review")
+        assert received["Date"]
+        assert received["Message-ID"]
         assert "https://repo.example/moderation/" in smtp_server.inbox.body(received)
         assert outbox(session)[0].sent_at is not None
 

@@ -190,8 +190,10 @@ class TestSubmitProject:
                 session, public_id=draft.public_id, user=contributor, settings=SETTINGS
             )
 
-        missing = {tuple(error["loc"]) for error in refused.value.detail()}
-        assert {("record", "summary"), ("record", "action_lines")} <= missing
+        problems = {tuple(e["loc"]): e["type"] for e in refused.value.detail()}
+        assert problems[("record", "summary")] == "REQUIRED_IN_ORIGINAL_LANGUAGE"
+        assert problems[("record", "lead_organization")] == "missing"
+        assert problems[("record", "action_lines")] == "too_short"
         session.refresh(draft)
         assert draft.status == Status.DRAFT
 
