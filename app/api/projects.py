@@ -3,11 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
-from pydantic import Field
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import responses
-from app.schemas.common import Code, Iso2
+from app.schemas.common import Code, Iso2, TermNumber
 from app.schemas.project import (
     ProjectDraft,
     ProjectPage,
@@ -20,8 +19,6 @@ from app.services import projects, revisions, search
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
-# A sanity bound only: which numbers are SDGs is data, checked by the service.
-SdgNumber = Annotated[int, Field(ge=1, le=999)]
 ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
@@ -38,7 +35,7 @@ def list_projects(
         Query(description="Action line code, repeatable; C7 also matches C7.1-C7.8."),
     ] = [],  # noqa: B006 - FastAPI copies defaults per request
     sdg: Annotated[
-        list[SdgNumber], Query(description="SDG number (1-17), repeatable.")
+        list[TermNumber], Query(description="SDG number (1-17), repeatable.")
     ] = [],  # noqa: B006
     country: Annotated[
         list[Iso2], Query(description="ISO 3166 alpha-2 code, repeatable.")

@@ -6,6 +6,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Field,
     StringConstraints,
     field_validator,
 )
@@ -36,6 +37,9 @@ Code = Annotated[
         strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$"
     ),
 ]
+# A number that names a term (an SDG, a GDC objective). A sanity bound only:
+# which numbers exist is data, checked against the taxonomy tables.
+TermNumber = Annotated[int, Field(ge=1, le=999)]
 Iso2 = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$"),

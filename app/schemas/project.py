@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     HttpUrl,
     StringConstraints,
+    UrlConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -27,6 +28,7 @@ from app.models.project import (
     NAME_MAX_CHARS,
     SUMMARY_MAX_WORDS,
     TITLE_MAX_CHARS,
+    URL_MAX_CHARS,
     GeographicScope,
     ImplementationStatus,
     Language,
@@ -34,7 +36,14 @@ from app.models.project import (
     UnescoAlignment,
 )
 from app.models.revision import RevisionStatus
-from app.schemas.common import CleanText, Code, Iso2, LocalizedText, rule_error
+from app.schemas.common import (
+    CleanText,
+    Code,
+    Iso2,
+    LocalizedText,
+    TermNumber,
+    rule_error,
+)
 
 Name = Annotated[
     CleanText,
@@ -56,7 +65,8 @@ def _word_count(text: str) -> int:
 
 
 Codes = Annotated[list[Code], AfterValidator(_unique)]
-Numbers = Annotated[list[int], AfterValidator(_unique)]
+WebAddress = Annotated[HttpUrl, UrlConstraints(max_length=URL_MAX_CHARS)]
+Numbers = Annotated[list[TermNumber], AfterValidator(_unique)]
 Countries = Annotated[list[Iso2], AfterValidator(_unique)]
 
 
@@ -64,14 +74,14 @@ class OrganizationIn(BaseModel):
     name: Name
     entity_type: Code
     country: Iso2
-    website: HttpUrl | None = None
+    website: WebAddress | None = None
 
 
 class PartnerIn(BaseModel):
     name: Name
     entity_type: Code | None = None
     country: Iso2 | None = None
-    website: HttpUrl | None = None
+    website: WebAddress | None = None
 
 
 class ContactIn(BaseModel):
@@ -110,7 +120,7 @@ class ProjectDraft(BaseModel):
     implementation_status: ImplementationStatus | None = None
     start_date: date | None = None
     end_date: date | None = None
-    website: HttpUrl | None = None
+    website: WebAddress | None = None
     contact: ContactIn | None = None
 
     action_lines: Codes = Field(default_factory=list)

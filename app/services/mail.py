@@ -29,6 +29,7 @@ from app.models import Language, OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+SUBJECT_MAX_CHARS = 300  # the outbox column's size
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 
@@ -66,6 +67,8 @@ def queue(
     """Add a message to `to` in their language; committed with the caller's change."""
     language = to.preferred_language
     subject, body = render(kind, language, {"recipient": to, **context})
+    if len(subject) > SUBJECT_MAX_CHARS:  # a long title must not break the insert
+        subject = subject[: SUBJECT_MAX_CHARS - 1] + "…"
     message = OutboxMessage(
         kind=kind,
         to_email=to.email,

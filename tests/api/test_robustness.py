@@ -93,5 +93,5 @@ def test_generated_requests_get_documented_answers(
             operation.query or operation.path_parameters or operation.body
         )
         if mode is GenerationMode.POSITIVE or has_parameters:
-            examples = 12 if caller == "anonymous" else 6
+            examples = 10 if caller == "anonymous" else 5
             exercise(operation, mode, headers, examples, project_id)

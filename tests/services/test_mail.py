@@ -57,6 +57,25 @@ class TestQueueing:
         assert "examen" in by_recipient[french.email].subject.lower()
         assert "منصة تجريبية" in by_recipient[arabic.email].body  # Arabic title
 
+    def test_a_long_title_gives_a_shortened_subject(
+        self, session: Session, moderator: User
+    ) -> None:
+        message = mail.queue(
+            session,
+            kind="project_submitted",
+            to=moderator,
+            context={
+                "title": "T" * 300,
+                "country": "Tunisia",
+                "submitter": "S",
+                "link": "L",
+            },
+        )
+        session.commit()
+
+        assert len(message.subject) == 300
+        assert message.subject.endswith("…")
+
     def test_nothing_is_queued_when_the_event_fails(
         self,
         session: Session,

@@ -58,6 +58,17 @@ class TestProjectRecordRules:
     def test_primary_action_line_must_be_one_of_the_action_lines(self) -> None:
         assert error_locs(primary_action_line="C4") == [("primary_action_line",)]
 
+    def test_numbers_out_of_any_range_are_refused_before_the_database(self) -> None:
+        assert error_locs(sdgs=[2**63], gdc_objectives=[0]) == [
+            ("sdgs", 0),
+            ("gdc_objectives", 0),
+        ]
+
+    def test_web_addresses_longer_than_the_column_are_refused(self) -> None:
+        long_url = "https://example.org/" + "a" * 500
+
+        assert error_locs(website=long_url) == [("website",)]
+
     def test_the_same_code_twice_is_refused(self) -> None:
         assert error_locs(sdgs=[4, 4]) == [("sdgs",)]
 
