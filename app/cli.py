@@ -24,7 +24,9 @@ cli.add_typer(db_cli, name="db")
 
 
 @db_cli.command("upgrade")
-def db_upgrade(revision: str = "head") -> None:
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
     """Migrate the database up to REVISION (default: the newest)."""
     migrate.upgrade(get_settings().database_url, revision)
     typer.echo(f"database upgraded to {revision}")

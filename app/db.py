@@ -31,6 +31,22 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Full-text search structures that the migrations create by hand (FTS5 tables
+# and their shadow tables on SQLite, an expression index on PostgreSQL): the
+# models do not describe them, so schema comparisons leave them out.
+SEARCH_INDEX_PREFIXES = ("project_fts", "ix_project_search_document")
+
+
+def described_by_models(name: str | None) -> bool:
+    """False for the search structures the models do not describe."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIXES)
+
+
+def compared_with_models(name: str | None, type_: str, _parents: Any) -> bool:
+    """Alembic's `include_name`: schema comparisons skip the search structures."""
+    return type_ not in ("table", "index") or described_by_models(name)
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`, with the per-dialect settings this project relies on."""
     parsed = make_url(url)

@@ -14,7 +14,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import app.models  # noqa: F401 - registers every table on SQLModel.metadata
 from app.config import get_settings
-from app.db import UTCDateTime, make_engine
+from app.db import UTCDateTime, compared_with_models, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -36,6 +36,7 @@ def configure(connection: Connection) -> None:
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=render_item,
+        include_name=compared_with_models,
     )
 
 

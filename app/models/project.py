@@ -143,6 +143,12 @@ class Project(SQLModel, table=True):
     keywords: list[str] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # Folded words of the texts above and the organisations' names (app.folding):
+    # what full-text search indexes (FTS5 on SQLite, a tsvector index on
+    # PostgreSQL; both created by the migrations, outside these models).
+    search_document: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
 
     lead_org_name: str | None = Field(default=None, max_length=NAME_MAX_CHARS)
     lead_org_entity_type_code: str | None = Field(

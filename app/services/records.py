@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
+from app import folding
 from app.errors import ErrorCode, Loc
 from app.models import (
     ActionLine,
@@ -184,6 +185,21 @@ def _columns(data: ProjectDraft) -> dict[str, Any]:
     return columns
 
 
+def search_document(data: ProjectDraft) -> str:
+    """What full-text search indexes: titles, summaries, descriptions in every
+    language, the organisations' names and the keywords, folded."""
+    texts: list[str | None] = [
+        getattr(getattr(data, field), lang)
+        for field in ("title", "summary", "description")
+        for lang in ("ar", "en", "fr")
+    ]
+    if data.lead_organization is not None:
+        texts.append(data.lead_organization.name)
+    texts += [partner.name for partner in data.partners]
+    texts += data.keywords
+    return folding.document(*texts)
+
+
 def write_record(session: Session, project: Project, data: ProjectDraft) -> None:
     """Store `data` as `project`'s content: columns, partners and links replaced.
 
@@ -191,6 +207,7 @@ def write_record(session: Session, project: Project, data: ProjectDraft) -> None
     written once (one version step) when the links are replaced.
     """
     project.sqlmodel_update(_columns(data))
+    project.search_document = search_document(data)
     session.add(project)
     if project.id is None:
         session.flush()

@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - the complete metadata
 from app import migrate
-from app.db import make_engine
+from app.db import compared_with_models, described_by_models, make_engine
 
 
 def schema_differences(url: str) -> list[Any]:
@@ -21,6 +21,7 @@ def schema_differences(url: str) -> list[Any]:
             opts={
                 "compare_type": True,
                 "render_as_batch": connection.dialect.name == "sqlite",
+                "include_name": compared_with_models,
             },
         )
         differences = compare_metadata(context, SQLModel.metadata)
@@ -29,8 +30,9 @@ def schema_differences(url: str) -> list[Any]:
 
 
 def table_names(url: str) -> set[str]:
+    """Tables the models describe (the search structures are checked apart)."""
     engine = make_engine(url)
-    names = set(inspect(engine).get_table_names())
+    names = set(filter(described_by_models, inspect(engine).get_table_names()))
     engine.dispose()
     return names
 
