@@ -175,3 +175,15 @@ ACTION_LABELS: dict[str, str] = {
     "endorse": N_("endorse"),
     "edit": N_("edit"),
 }
+
+IMPLEMENTATION_STATUS_LABELS: dict[str, str] = {
+    "planned": N_("Planned"),
+    "ongoing": N_("Ongoing"),
+    "completed": N_("Completed"),
+}
+SCOPE_LABELS: dict[str, str] = {
+    "local": N_("Local"),
+    "national": N_("National"),
+    "regional": N_("Regional"),
+    "international": N_("International"),
+}

@@ -40,19 +40,39 @@ def configure(connection: Connection) -> None:
     )
 
 
+def migrate(connection: Connection) -> None:
+    """Run the migrations on `connection`.
+
+    On SQLite, batch operations recreate tables (copy, drop, rename); with
+    foreign keys enforced, dropping the old `project` table would cascade and
+    empty every table that refers to it. So foreign keys are off while
+    migrating, and checked once at the end.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # end the autobegun transaction: alembic opens its own
+    configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+    if sqlite:
+        connection.commit()
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        migrate(connection)
         return
     url = config.attributes.get("database_url") or get_settings().database_url
     engine = make_engine(url)
     with engine.connect() as connection:
-        configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        migrate(connection)
     engine.dispose()
 
 

@@ -2,19 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import responses
-from app.schemas.common import Code, Iso2, TermNumber
+from app.i18n import negotiate_locale
 from app.schemas.project import (
     ProjectDraft,
-    ProjectPage,
     ProjectPublic,
     ProjectRecord,
     ProjectUpdate,
 )
-from app.schemas.search import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ProjectFilters
+from app.schemas.search import ProjectSearchPage, SearchParams
 from app.services import projects, revisions, search
 
 router = APIRouter(prefix="/projects", tags=["projects"])
@@ -25,35 +24,31 @@ ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 @router.get(
     "",
     name="list_projects",
-    summary="List published projects",
+    summary="Search published projects",
     responses=responses(422),
 )
 def list_projects(
+    request: Request,
     session: SessionDep,
-    action_line: Annotated[
-        list[Code],
-        Query(description="Action line code, repeatable; C7 also matches C7.1-C7.8."),
-    ] = [],  # noqa: B006 - FastAPI copies defaults per request
-    sdg: Annotated[
-        list[TermNumber], Query(description="SDG number (1-17), repeatable.")
-    ] = [],  # noqa: B006
-    country: Annotated[
-        list[Iso2], Query(description="ISO 3166 alpha-2 code, repeatable.")
-    ] = [],  # noqa: B006
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            pattern=r"^[A-Za-z0-9_=-]*$",
-            description="`next_cursor` of the previous page.",
-        ),
-    ] = None,
-) -> ProjectPage:
-    """Published projects, newest first. OR within a filter, AND across filters."""
-    filters = ProjectFilters(action_line=action_line, sdg=sdg, country=country)
-    return search.list_public_projects(
-        session, filters=filters, limit=limit, cursor=cursor
+    params: Annotated[SearchParams, Query()],
+) -> ProjectSearchPage:
+    """Published projects with facet counts.
+
+    - Filters are repeatable: **OR within one filter, AND across filters**;
+      `action_line=C7` also matches C7.1-C7.8; `sub_region` matches its countries.
+    - Each facet's counts are computed with **every filter applied except its
+      own**; on many-to-many fields (action lines, SDGs, countries,
+      technologies) an entry counts once under each of its values.
+    - `q` searches titles, summaries, descriptions, organisation names and
+      keywords in all three languages, folding Arabic spelling variants,
+      tashkeel, Arabic-Indic digits and Latin accents; the last word matches
+      as a prefix.
+    - `sort`: relevance (default with `q`), newest (default otherwise), title,
+      start_date. `cursor` pages without gaps or repeats while entries are
+      published.
+    """
+    return search.search_projects(
+        session, params=params, locale=negotiate_locale(request)
     )
 
 

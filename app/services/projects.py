@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -49,18 +49,23 @@ def new_public_id() -> str:
 # --- who sees and works on what -------------------------------------------------
 
 
+def public_condition() -> ColumnElement[bool]:
+    """What the public may see: approved entries (their published version)."""
+    return col(Project.status) == ProjectStatus.APPROVED
+
+
 def visible_projects(viewer: User | None) -> SelectOfScalar[Project]:
     """The entries `viewer` may see: the public sees approved ones; submitters
     also see their own (a focal point: their country's); moderators see all."""
     query = select(Project)
     if viewer is None or not viewer.is_active:
-        return query.where(Project.status == ProjectStatus.APPROVED)
+        return query.where(public_condition())
     if viewer.can(Permission.PROJECT_MODERATE):
         return query
     own: Any = col(Project.owner_id) == viewer.id
     if viewer.can(Permission.PROJECT_EDIT_COUNTRY) and viewer.country_iso2:
         own = or_(own, col(Project.home_country_iso2) == viewer.country_iso2)
-    return query.where(or_(col(Project.status) == ProjectStatus.APPROVED, own))
+    return query.where(or_(public_condition(), own))
 
 
 def is_submitter(user: User, project: Project) -> bool:

@@ -4,12 +4,13 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - the complete metadata
 from app import migrate
 from app.db import compared_with_models, described_by_models, make_engine
+from tests.support.databases import build_template
 
 
 def schema_differences(url: str) -> list[Any]:
@@ -58,4 +59,37 @@ class TestMigrations:
         assert table_names(empty_database) == {"alembic_version"}
 
         migrate.upgrade(empty_database)
+        assert schema_differences(empty_database) == []
+
+
+def row_counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        counts = {
+            name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            for name in (
+                "project",
+                "project_country",
+                "project_action_line",
+                "project_partner",
+                "project_sdg",
+            )
+        }
+    engine.dispose()
+    return counts
+
+
+class TestMigrationsKeepData:
+    def test_rebuilding_the_project_table_loses_no_linked_rows(
+        self, empty_database: str
+    ) -> None:
+        build_template(empty_database, demo=True)
+        before = row_counts(empty_database)
+        assert before["project_country"] > 0
+
+        # Down one step and back: on SQLite both directions recreate `project`.
+        migrate.downgrade(empty_database, "-1")
+        migrate.upgrade(empty_database)
+
+        assert row_counts(empty_database) == before
         assert schema_differences(empty_database) == []
