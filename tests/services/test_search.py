@@ -1,0 +1,307 @@
+"""Search: filters, facet semantics, Arabic-aware full text, sorts and cursors.
+
+One hand-built set of entries, the same expectations on SQLite and PostgreSQL.
+"""
+
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from app.errors import InvalidInput
+from app.models import ProjectStatus
+from app.schemas.search import ProjectSearchPage, SearchParams
+from app.services import search
+from tests.factories import make_project
+
+
+def run(session: Session, **params: Any) -> ProjectSearchPage:
+    return search.search_projects(
+        session, params=SearchParams.model_validate(params), locale="en"
+    )
+
+
+def ids(page: ProjectSearchPage) -> set[str]:
+    return {item.id for item in page.items}
+
+
+def facet(page: ProjectSearchPage, name: str) -> dict[str | int, int]:
+    return {entry.value: entry.count for entry in page.facets[name]}
+
+
+@pytest.fixture
+def entries(session: Session) -> dict[str, str]:
+    """Four published entries and one draft, filed differently."""
+
+    def entry(**overrides: Any) -> str:
+        return make_project(session, **overrides).public_id
+
+    return {
+        "health": entry(
+            title={"ar": "الذكاء الاصطناعي للصحة", "en": "AI for health"},
+            action_lines=["C7.4", "C4"],
+            primary_action_line="C7.4",
+            sdgs=[3, 9],
+            countries=["EG", "SD"],
+            technologies=["machine_learning", "computer_vision"],
+            start_date="2021-02-01",
+            end_date="2023-06-30",
+            implementation_status="completed",
+            lead_organization={
+                "name": "Nile Health Analytics",
+                "entity_type": "academia",
+                "country": "EG",
+            },
+        ),
+        "learning": entry(
+            original_language="fr",
+            title={"fr": "Plateforme de santé scolaire", "en": "School health"},
+            summary={"fr": "Apprentissage en ligne.", "en": "Online learning."},
+            action_lines=["C7.3"],
+            primary_action_line="C7.3",
+            sdgs=[4],
+            countries=["TN", "MA"],
+            technologies=["generative_ai"],
+            start_date="2024-09-01",
+            lead_organization={
+                "name": "Carthage EdTech",
+                "entity_type": "private_sector",
+                "country": "TN",
+            },
+        ),
+        "security": entry(
+            title={"ar": "مركز الأمن السيبراني", "en": "Cyber security centre"},
+            action_lines=["C5"],
+            primary_action_line="C5",
+            sdgs=[9, 16],
+            countries=["JO"],
+            technologies=["ai_cybersecurity"],
+            start_date="2019-01-01",
+            end_date="2020-12-31",
+        ),
+        "agriculture": entry(
+            title={"ar": "مساعد زراعي ذكي ٢٠٢٥", "en": "Smart farming assistant"},
+            keywords=["الري", "Irrigation"],
+            action_lines=["C7.7"],
+            primary_action_line="C7.7",
+            sdgs=[2],
+            countries=["MA"],
+            technologies=["iot", "machine_learning"],
+            start_date=None,
+        ),
+        "draft": entry(
+            status=ProjectStatus.DRAFT,
+            title={"ar": "الذكاء الاصطناعي مسودة", "en": "AI draft"},
+            countries=["EG"],
+            sdgs=[3],
+        ),
+    }
+
+
+class TestFilters:
+    def test_c7_matches_its_sub_lines(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        page = run(session, action_line=["C7"])
+
+        assert ids(page) == {
+            entries["health"],
+            entries["learning"],
+            entries["agriculture"],
+        }
+
+    def test_or_within_a_filter_and_across_filters(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert ids(run(session, country=["JO", "SD"])) == {
+            entries["security"],
+            entries["health"],
+        }
+        assert ids(run(session, country=["MA"], technology=["iot"])) == {
+            entries["agriculture"]
+        }
+
+    def test_sub_region_matches_its_countries(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert ids(run(session, sub_region=["maghreb"])) == {
+            entries["learning"],
+            entries["agriculture"],
+        }
+
+    def test_column_filters(self, session: Session, entries: dict[str, str]) -> None:
+        assert ids(run(session, entity_type=["private_sector"])) == {
+            entries["learning"]
+        }
+        assert ids(run(session, implementation_status=["completed"])) == {
+            entries["health"]
+        }
+
+    def test_years_select_entries_running_in_the_range(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert ids(run(session, year_from=2022, year_to=2022)) == {entries["health"]}
+        assert ids(run(session, year_from=2024)) == {entries["learning"]}
+        assert ids(run(session, year_to=2019)) == {entries["security"]}
+
+    @pytest.mark.usefixtures("entries")
+    def test_unknown_codes_name_their_parameter(self, session: Session) -> None:
+        with pytest.raises(InvalidInput) as refused:
+            run(session, technology=["telepathy"], sub_region=["atlantis"])
+
+        assert {tuple(e["loc"]) for e in refused.value.detail()} == {
+            ("query", "technology"),
+            ("query", "sub_region"),
+        }
+
+
+class TestFacets:
+    def test_counts_ignore_the_facets_own_filter_but_apply_the_others(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        page = run(session, country=["MA"], technology=["machine_learning"])
+
+        assert ids(page) == {entries["agriculture"]}
+        # Country counts: every filter but country (machine learning: health, agri).
+        assert facet(page, "country") == {"EG": 1, "SD": 1, "MA": 1}
+        # Technology counts: every filter but technology (Morocco: learning, agri).
+        assert facet(page, "technology") == {
+            "machine_learning": 1,
+            "generative_ai": 1,
+            "iot": 1,
+        }
+
+    @pytest.mark.usefixtures("entries")
+    def test_many_to_many_counts_each_entry_once_per_value(
+        self, session: Session
+    ) -> None:
+        page = run(session)
+
+        assert page.total == 4  # the draft is not counted anywhere
+        assert facet(page, "sdg") == {2: 1, 3: 1, 4: 1, 9: 2, 16: 1}
+        assert facet(page, "country") == {"EG": 1, "SD": 1, "TN": 1, "MA": 2, "JO": 1}
+        lines = facet(page, "action_line")
+        assert lines["C7"] == 3  # health, learning, agriculture: once each
+        assert (lines["C7.4"], lines["C4"], lines["C5"]) == (1, 1, 1)
+        assert facet(page, "year") == {2024: 1, 2021: 1, 2019: 1}
+        assert facet(page, "implementation_status") == {"ongoing": 3, "completed": 1}
+
+    @pytest.mark.usefixtures("entries")
+    def test_facets_have_labels_in_the_language_asked(self, session: Session) -> None:
+        page = search.search_projects(
+            session, params=SearchParams(country=["MA"]), locale="ar"
+        )
+
+        labels = {e.value: e.label for e in page.facets["country"]}
+        assert labels["MA"] == "المغرب"
+        status = {e.value: e.label for e in page.facets["implementation_status"]}
+        assert status["ongoing"] == "جارٍ"
+
+
+class TestFullText:
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "الذكاء الاصطناعي",
+            "الذكاء الإصطناعى",
+            "الذكآء الاصطناعي",
+            "الذَّكَاءُ الاصْطِنَاعِيُّ",
+            "الذكــاء",
+        ],
+    )
+    def test_arabic_spelling_variants_find_the_same_entries(
+        self, session: Session, entries: dict[str, str], query: str
+    ) -> None:
+        assert ids(run(session, q=query)) == {entries["health"]}
+
+    @pytest.mark.parametrize("query", ["santé", "sante", "SANTE", "Santé scolaire"])
+    def test_accents_and_case_do_not_matter(
+        self, session: Session, entries: dict[str, str], query: str
+    ) -> None:
+        assert ids(run(session, q=query)) == {entries["learning"]}
+
+    def test_arabic_indic_digits_match_ascii_digits(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert ids(run(session, q="2025")) == {entries["agriculture"]}
+        assert ids(run(session, q="۲۰۲۵")) == {entries["agriculture"]}
+
+    def test_the_last_word_is_a_prefix(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert ids(run(session, q="الاصطنا")) == {entries["health"]}
+        assert ids(run(session, q="cyber sec")) == {entries["security"]}
+        assert ids(run(session, q="sec cyber")) == set()  # only the last word
+
+    def test_organisations_and_keywords_are_searched(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert ids(run(session, q="Carthage")) == {entries["learning"]}
+        assert ids(run(session, q="الري")) == {entries["agriculture"]}
+
+    def test_drafts_are_never_found(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        assert entries["draft"] not in ids(run(session, q="مسودة"))
+
+    def test_the_best_match_comes_first(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        page = run(session, q="health")
+
+        assert ids(page) == {entries["health"], entries["learning"]}
+        assert page.items[0].id == entries["health"]  # title and summary words
+
+    @pytest.mark.usefixtures("entries")
+    def test_punctuation_only_queries_match_everything(self, session: Session) -> None:
+        assert run(session, q="!!! ...").total == 4
+
+
+class TestSortsAndCursors:
+    @pytest.mark.parametrize("sort", ["newest", "title", "start_date", "relevance"])
+    @pytest.mark.usefixtures("entries")
+    def test_cursors_walk_every_entry_once(self, session: Session, sort: str) -> None:
+        query = "a" if sort == "relevance" else None  # relevance needs words
+        seen: list[str] = []
+        cursor = None
+        for _ in range(10):
+            page = run(
+                session,
+                sort=sort,
+                limit=1,
+                cursor=cursor,
+                q=query,
+            )
+            seen += [item.id for item in page.items]
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+
+        expected = run(session, sort=sort, limit=100, q=query)
+        assert seen == [item.id for item in expected.items]
+        assert len(seen) == len(set(seen))
+
+    @pytest.mark.usefixtures("entries")
+    def test_title_sort_follows_the_language(self, session: Session) -> None:
+        titles = [item.title.en or "" for item in run(session, sort="title").items]
+
+        assert titles == sorted(titles, key=str.lower)
+
+    def test_start_date_sort_is_newest_start_first_undated_last(
+        self, session: Session, entries: dict[str, str]
+    ) -> None:
+        order = [item.id for item in run(session, sort="start_date").items]
+
+        assert order == [
+            entries["learning"],
+            entries["health"],
+            entries["security"],
+            entries["agriculture"],
+        ]
+
+    @pytest.mark.usefixtures("entries")
+    def test_a_cursor_of_another_sort_is_refused(self, session: Session) -> None:
+        cursor = run(session, sort="title", limit=1).next_cursor
+
+        with pytest.raises(InvalidInput):
+            run(session, sort="newest", cursor=cursor)
