@@ -187,3 +187,41 @@ SCOPE_LABELS: dict[str, str] = {
     "regional": N_("Regional"),
     "international": N_("International"),
 }
+
+# Column headers of the exports, in order (keys are the export's field names).
+EXPORT_COLUMNS: dict[str, str] = {
+    "id": N_("ID"),
+    "title": N_("Title"),
+    "summary": N_("Summary"),
+    "description": N_("Description"),
+    "lead_organization": N_("Lead organisation"),
+    "entity_type": N_("Type of organisation"),
+    "lead_country": N_("Country of the lead organisation"),
+    "partners": N_("Partners"),
+    "countries": N_("Countries"),
+    "scope": N_("Geographic scope"),
+    "activity_type": N_("Type of activity"),
+    "implementation_status": N_("Implementation status"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "website": N_("Website"),
+    "primary_action_line": N_("Main WSIS action line"),
+    "action_lines": N_("WSIS action lines"),
+    "sdgs": N_("Sustainable Development Goals"),
+    "wsis_targets": N_("WSIS targets"),
+    "gdc_objectives": N_("Global Digital Compact objectives"),
+    "technologies": N_("Technologies"),
+    "target_groups": N_("Target groups"),
+    "funding_source": N_("Funding source"),
+    "budget_range": N_("Budget range"),
+    "impact": N_("Impact"),
+    "challenges": N_("Challenges"),
+    "keywords": N_("Keywords"),
+    "unesco_alignment": N_(
+        "Aligned with the UNESCO Recommendation on the Ethics of AI"
+    ),
+    "is_sample": N_("Sample entry"),
+    "published_at": N_("Published"),
+    "updated_at": N_("Last updated"),
+}
+YES_NO: dict[str, str] = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}

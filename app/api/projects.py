@@ -1,8 +1,10 @@
 """Entries: the public catalog and record, and drafting (create, edit, delete)."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
+from fastapi.responses import StreamingResponse
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import responses
@@ -13,8 +15,8 @@ from app.schemas.project import (
     ProjectRecord,
     ProjectUpdate,
 )
-from app.schemas.search import ProjectSearchPage, SearchParams
-from app.services import projects, revisions, search
+from app.schemas.search import ExportParams, ProjectSearchPage, SearchParams
+from app.services import exports, projects, revisions, search
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -49,6 +51,39 @@ def list_projects(
     """
     return search.search_projects(
         session, params=params, locale=negotiate_locale(request)
+    )
+
+
+@router.get(
+    "/export",
+    name="export_projects",
+    summary="Download search results (CSV, JSON or XLSX)",
+    responses={
+        **responses(422),
+        200: {
+            "description": "Every matching published entry, streamed",
+            "content": {media: {} for media in exports.MEDIA_TYPES.values()},
+        },
+    },
+)
+def export_projects(
+    request: Request,
+    session: SessionDep,
+    params: Annotated[ExportParams, Query()],
+) -> StreamingResponse:
+    """Every published entry matching the filters of the search, one row per
+    entry (CSV and XLSX: multi-valued fields joined with "; ", headers and
+    labels in the chosen language; JSON: the public records). No row cap;
+    contact details are never included."""
+    locale = negotiate_locale(request)
+    media_type, chunks = exports.export(
+        session, filters=params, file_format=params.format, locale=locale
+    )
+    filename = f"projects-{date.today():%Y%m%d}.{params.format}"
+    return StreamingResponse(
+        chunks,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

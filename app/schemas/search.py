@@ -1,7 +1,7 @@
 """Search parameters and results, shared by the API, exports and (later) pages."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -61,6 +61,12 @@ class SearchParams(ProjectFilters):
         Annotated[str, StringConstraints(max_length=300, pattern=r"^[A-Za-z0-9_=-]*$")]
         | None
     ) = Field(default=None, description="`next_cursor` of the previous page.")
+
+
+class ExportParams(ProjectFilters):
+    """Which entries to export, and as what."""
+
+    format: Literal["csv", "json", "xlsx"] = "csv"
 
 
 class FacetCount(BaseModel):

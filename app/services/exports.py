@@ -1,0 +1,250 @@
+"""Exports of search results as CSV, JSON or XLSX, streamed in constant memory.
+
+Rows are read in batches by id (each batch's links loaded together), so any
+number of entries goes out without holding them all; there is no row cap.
+"""
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from openpyxl import Workbook
+from sqlmodel import Session, col, select
+
+from app.i18n import translate
+from app.messages import (
+    EXPORT_COLUMNS,
+    IMPLEMENTATION_STATUS_LABELS,
+    SCOPE_LABELS,
+    YES_NO,
+)
+from app.models import (
+    ActionLine,
+    ActivityType,
+    BudgetRange,
+    Country,
+    EntityType,
+    FundingSource,
+    GdcObjective,
+    Project,
+    Sdg,
+    TargetGroup,
+    Technology,
+    WsisTarget,
+)
+from app.models.taxonomy import TermBase
+from app.schemas.common import LocalizedText
+from app.schemas.project import ProjectPublic
+from app.schemas.search import ProjectFilters
+from app.services import records, search
+
+BATCH = 500
+SEPARATOR = "; "
+# A spreadsheet treats a cell starting with these as a formula: defuse them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: str) -> str:
+    """`value`, made inert if a spreadsheet would run it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def published_batches(
+    session: Session, filters: ProjectFilters
+) -> Iterator[list[ProjectPublic]]:
+    """Every matching published entry, `BATCH` at a time, in id order."""
+    after = 0
+    while True:
+        batch = list(
+            session.exec(
+                search.matching(session, filters)
+                .where(col(Project.id) > after)
+                .order_by(col(Project.id))
+                .limit(BATCH)
+            ).all()
+        )
+        if not batch:
+            return
+        after = batch[-1].id or after
+        yield records.to_public(session, batch)
+        session.expunge_all()  # keep memory flat however many batches go out
+
+
+class Labels:
+    """Names of taxonomy terms in one language, loaded once per export."""
+
+    def __init__(self, session: Session, locale: str) -> None:
+        self.locale = locale
+        self.names: dict[str, dict[Any, str]] = {}
+        for name, model, key in (
+            ("action_line", ActionLine, "code"),
+            ("sdg", Sdg, "number"),
+            ("country", Country, "iso2"),
+            ("wsis_target", WsisTarget, "code"),
+            ("gdc_objective", GdcObjective, "number"),
+            ("technology", Technology, "code"),
+            ("target_group", TargetGroup, "code"),
+            ("entity_type", EntityType, "code"),
+            ("activity_type", ActivityType, "code"),
+            ("funding_source", FundingSource, "code"),
+            ("budget_range", BudgetRange, "code"),
+        ):
+            terms: list[TermBase] = list(session.exec(select(model)).all())
+            self.names[name] = {
+                getattr(term, key): getattr(term, f"name_{locale}") for term in terms
+            }
+
+    def one(self, taxonomy: str, value: Any, *, with_code: bool = False) -> str:
+        if value is None:
+            return ""
+        name = self.names[taxonomy].get(value, str(value))
+        return f"{value} {name}" if with_code else name
+
+    def many(self, taxonomy: str, values: list[Any], *, with_code: bool = False) -> str:
+        return SEPARATOR.join(
+            self.one(taxonomy, v, with_code=with_code) for v in values
+        )
+
+    def text(self, value: LocalizedText) -> str:
+        """The text in the export's language, else in another one it exists in."""
+        for lang in (self.locale, "en", "ar", "fr"):
+            if getattr(value, lang):
+                return str(getattr(value, lang))
+        return ""
+
+    def label(self, table: dict[str, str], value: str | None) -> str:
+        return translate(self.locale, table[value]) if value else ""
+
+
+def row(project: ProjectPublic, labels: Labels) -> dict[str, str]:
+    """One entry as export cells (every value a string), keyed as EXPORT_COLUMNS."""
+    org = project.lead_organization
+    alignment = project.responsible_ai.unesco_alignment
+    return {
+        "id": project.id,
+        "title": labels.text(project.title),
+        "summary": labels.text(project.summary),
+        "description": labels.text(project.description),
+        "lead_organization": org.name or "" if org else "",
+        "entity_type": labels.one("entity_type", org.entity_type if org else None),
+        "lead_country": labels.one("country", org.country if org else None),
+        "partners": SEPARATOR.join(p.name or "" for p in project.partners),
+        "countries": labels.many("country", project.countries),
+        "scope": labels.label(SCOPE_LABELS, project.scope),
+        "activity_type": labels.one("activity_type", project.activity_type),
+        "implementation_status": labels.label(
+            IMPLEMENTATION_STATUS_LABELS, project.implementation_status
+        ),
+        "start_date": project.start_date.isoformat() if project.start_date else "",
+        "end_date": project.end_date.isoformat() if project.end_date else "",
+        "website": project.website or "",
+        "primary_action_line": labels.one(
+            "action_line", project.primary_action_line, with_code=True
+        ),
+        "action_lines": labels.many(
+            "action_line", project.action_lines, with_code=True
+        ),
+        "sdgs": labels.many("sdg", project.sdgs, with_code=True),
+        "wsis_targets": labels.many(
+            "wsis_target", project.wsis_targets, with_code=True
+        ),
+        "gdc_objectives": labels.many(
+            "gdc_objective", project.gdc_objectives, with_code=True
+        ),
+        "technologies": labels.many("technology", project.technologies),
+        "target_groups": labels.many("target_group", project.target_groups),
+        "funding_source": labels.one("funding_source", project.funding_source),
+        "budget_range": labels.one("budget_range", project.budget_range),
+        "impact": labels.text(project.impact),
+        "challenges": labels.text(project.challenges),
+        "keywords": SEPARATOR.join(project.keywords),
+        "unesco_alignment": labels.label(YES_NO, alignment),
+        "is_sample": labels.label(YES_NO, "yes" if project.is_sample else "no"),
+        "published_at": project.published_at.isoformat()
+        if project.published_at
+        else "",
+        "updated_at": project.updated_at.isoformat(),
+    }
+
+
+def headers(locale: str) -> list[str]:
+    return [translate(locale, header) for header in EXPORT_COLUMNS.values()]
+
+
+def table_rows(
+    session: Session, filters: ProjectFilters, locale: str
+) -> Iterator[list[str]]:
+    """The header row, then one defused row per entry."""
+    labels = Labels(session, locale)
+    yield headers(locale)
+    for batch in published_batches(session, filters):
+        for project in batch:
+            cells = row(project, labels)
+            yield [defused(cells[key]) for key in EXPORT_COLUMNS]
+
+
+def csv_chunks(session: Session, filters: ProjectFilters, locale: str) -> Iterator[str]:
+    """UTF-8 CSV with a byte-order mark, so spreadsheet programs read Arabic."""
+    yield "\ufeff"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for cells in table_rows(session, filters, locale):
+        writer.writerow(cells)
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_chunks(session: Session, filters: ProjectFilters) -> Iterator[str]:
+    """A JSON array of public records, written as it is read."""
+    yield "["
+    first = True
+    for batch in published_batches(session, filters):
+        for project in batch:
+            yield ("" if first else ",") + json.dumps(
+                project.model_dump(mode="json"), ensure_ascii=False
+            )
+            first = False
+    yield "]"
+
+
+def xlsx_chunks(
+    session: Session, filters: ProjectFilters, locale: str
+) -> Iterator[bytes]:
+    """An XLSX workbook from openpyxl's write-only mode (rows go to a temporary
+    file, not memory); right-to-left for Arabic."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="projects")
+    sheet.sheet_view.rightToLeft = locale == "ar"
+    for cells in table_rows(session, filters, locale):
+        sheet.append(cells)
+    with tempfile.TemporaryFile() as spooled:
+        workbook.save(spooled)
+        spooled.seek(0)
+        while chunk := spooled.read(64_000):
+            yield chunk
+
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export(
+    session: Session, *, filters: ProjectFilters, file_format: str, locale: str
+) -> tuple[str, Iterator[str] | Iterator[bytes]]:
+    """(media type, chunks) of the export; bad filters fail here, before any
+    byte is sent."""
+    search.check_codes(session, filters)
+    if file_format == "csv":
+        return MEDIA_TYPES["csv"], csv_chunks(session, filters, locale)
+    if file_format == "json":
+        return MEDIA_TYPES["json"], json_chunks(session, filters)
+    return MEDIA_TYPES["xlsx"], xlsx_chunks(session, filters, locale)
