@@ -16,6 +16,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.services import mail
+from app.web import web_router
 
 API_DESCRIPTION = """
 Regional repository of AI and emerging-technology initiatives in the Arab region,
@@ -96,5 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router)
+    app.include_router(web_router)
     _install_docs(app)
     return app

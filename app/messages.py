@@ -225,3 +225,16 @@ EXPORT_COLUMNS: dict[str, str] = {
     "updated_at": N_("Last updated"),
 }
 YES_NO: dict[str, str] = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}
+
+CHART_TITLES: dict[str, str] = {
+    "action-lines": N_("Entries per WSIS action line"),
+    "sdgs": N_("Entries per Sustainable Development Goal"),
+    "countries": N_("Entries per country"),
+    "years": N_("Entries per start year"),
+    "action-lines-by-country": N_("Entries per WSIS action line and country"),
+}
+NO_ENTRIES = N_("No entries match these filters.")
+
+FEED_TITLE = N_(
+    "Regional repository of AI initiatives in the Arab region: newest entries"
+)

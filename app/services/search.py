@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, and_, func, literal_column, or_, text
 from sqlmodel import Session, col, select
@@ -95,6 +96,14 @@ FACETS = (
     "implementation_status",
     "year",
 )
+
+
+def catalog_url(filters: ProjectFilters, locale: str, **chosen: Any) -> str:
+    """The catalog page showing what `filters` (narrowed by `chosen`) select."""
+    query = filters.model_dump(exclude_defaults=True, exclude={"lang"}, mode="json")
+    query |= {name: [value] for name, value in chosen.items()}
+    query["lang"] = locale
+    return "/projects?" + urlencode(query, doseq=True)
 
 
 # --- validation ---------------------------------------------------------------
@@ -222,7 +231,9 @@ def matching_ids(
 # --- facets -------------------------------------------------------------------------
 
 
-def _labels(session: Session, spec: Filter, locale: str) -> dict[Any, tuple[int, str]]:
+def term_labels(
+    session: Session, spec: Filter, locale: str
+) -> dict[Any, tuple[int, str]]:
     """Term value -> (display order, name in `locale`)."""
     assert spec.term is not None
     terms = session.exec(select(spec.term)).all()
@@ -257,13 +268,13 @@ def _facet_link(session: Session, name: str, ids: Any, locale: str) -> list[Face
                 .where(member)
                 .where(column.in_(lines))
             ).one()
-    return _labelled(session, spec, counts, locale)
+    return labelled(session, spec, counts, locale)
 
 
-def _labelled(
+def labelled(
     session: Session, spec: Filter, counts: dict[Any, int], locale: str
 ) -> list[FacetCount]:
-    labels = _labels(session, spec, locale)
+    labels = term_labels(session, spec, locale)
     return [
         FacetCount(value=value, label=labels[value][1], count=count)
         for value, count in sorted(counts.items(), key=lambda vc: labels[vc[0]][0])
@@ -284,7 +295,7 @@ def _facet_column(
         ).all()
     )
     if spec.term is not None:
-        return _labelled(session, spec, counts, locale)
+        return labelled(session, spec, counts, locale)
     names = {
         "implementation_status": IMPLEMENTATION_STATUS_LABELS,
         "scope": SCOPE_LABELS,
@@ -307,20 +318,23 @@ def _facet_year(session: Session, ids: Any) -> list[FacetCount]:
     return [FacetCount(value=int(y), label=str(int(y)), count=n) for y, n in rows]
 
 
+def facet(session: Session, name: str, ids: Any, locale: str) -> list[FacetCount]:
+    """Counts of the entries in `ids` per value of facet `name`."""
+    if name == "year":
+        return _facet_year(session, ids)
+    if FILTERS[name].link is not None:
+        return _facet_link(session, name, ids, locale)
+    return _facet_column(session, name, ids, locale)
+
+
 def facet_counts(
     session: Session, filters: ProjectFilters, locale: str
 ) -> dict[str, list[FacetCount]]:
     """For each facet, counts under every filter except the facet's own."""
-    facets: dict[str, list[FacetCount]] = {}
-    for name in FACETS:
-        ids = matching_ids(session, filters, without=name)
-        if name == "year":
-            facets[name] = _facet_year(session, ids)
-        elif FILTERS[name].link is not None:
-            facets[name] = _facet_link(session, name, ids, locale)
-        else:
-            facets[name] = _facet_column(session, name, ids, locale)
-    return facets
+    return {
+        name: facet(session, name, matching_ids(session, filters, without=name), locale)
+        for name in FACETS
+    }
 
 
 # --- ordering and pages -----------------------------------------------------------

@@ -1,0 +1,70 @@
+"""The Atom 1.0 feed of the newest published entries."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col
+
+from app.db import utcnow
+from app.i18n import translate
+from app.messages import FEED_TITLE
+from app.models import Project
+from app.schemas.search import ProjectFilters
+from app.services import records, search
+from app.services.exports import Labels
+from app.templating import environment
+
+FEED_SIZE = 50
+
+
+def _stamp(value: datetime | None) -> str:
+    """RFC 3339, as Atom requires."""
+    return (value or utcnow()).isoformat().replace("+00:00", "Z")
+
+
+def projects_feed(
+    session: Session,
+    *,
+    filters: ProjectFilters,
+    locale: str,
+    base_url: str,
+    self_url: str,
+) -> str:
+    """The newest published entries matching `filters`, as Atom XML."""
+    search.check_codes(session, filters)
+    newest = list(
+        session.exec(
+            search.matching(session, filters)
+            .order_by(col(Project.published_at).desc(), col(Project.id).desc())
+            .limit(FEED_SIZE)
+        ).all()
+    )
+    labels = Labels(session, locale)
+    entries = [
+        {
+            "id": f"{base_url}/projects/{project.id}",
+            "title": labels.text(project.title),
+            "updated": _stamp(project.updated_at),
+            "published": _stamp(project.published_at),
+            "link": f"{base_url}/projects/{project.id}?lang={locale}",
+            "author": (
+                project.lead_organization.name if project.lead_organization else None
+            )
+            or "AICTO",
+            "summary": labels.text(project.summary),
+            "categories": [
+                {"term": code, "label": labels.one("action_line", code)}
+                for code in project.action_lines
+            ],
+        }
+        for project in records.to_public(session, newest)
+    ]
+    catalog = base_url + search.catalog_url(filters, locale)
+    return environment.get_template("feeds/projects.atom").render(
+        locale=locale,
+        feed_id=f"{base_url}/feeds/projects.atom",
+        title=translate(locale, FEED_TITLE),
+        updated=entries[0]["updated"] if entries else _stamp(utcnow()),
+        self_url=self_url,
+        catalog_url=catalog,
+        entries=entries,
+    )

@@ -1,0 +1,81 @@
+"""Counts for statistics, charts and the dashboard, from the search's filters."""
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.models import Country, ProjectCountry
+from app.schemas.search import FacetCount, ProjectFilters
+from app.schemas.stats import MatrixAxis, StatsMatrix, StatsSummary
+from app.services import search
+
+SUMMARY_DIMENSIONS = ("action_line", "sdg", "country", "technology", "year")
+
+
+def _sub_regions(session: Session, ids: Any, locale: str) -> list[FacetCount]:
+    """Entries per sub-region (an entry running in two sub-regions counts in both)."""
+    region = col(Country.sub_region_code)
+    counts = dict(
+        session.exec(
+            select(region, func.count(func.distinct(ProjectCountry.project_id)))
+            .join(Country, col(Country.iso2) == col(ProjectCountry.country_iso2))
+            .where(col(ProjectCountry.project_id).in_(ids))
+            .group_by(region)
+        ).all()
+    )
+    return search.labelled(session, search.FILTERS["sub_region"], counts, locale)
+
+
+def summary(session: Session, *, filters: ProjectFilters, locale: str) -> StatsSummary:
+    """Matching entries counted per action line, SDG, country, sub-region,
+    technology and start year, all filters applied."""
+    search.check_codes(session, filters)
+    ids = search.matching_ids(session, filters)
+    by = {name: search.facet(session, name, ids, locale) for name in SUMMARY_DIMENSIONS}
+    by["sub_region"] = _sub_regions(session, ids, locale)
+    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    return StatsSummary(total=total, by=by)
+
+
+def _axis(
+    session: Session, name: str, values: set[Any], locale: str
+) -> list[MatrixAxis]:
+    spec = search.FILTERS[name]
+    labels = search.term_labels(session, spec, locale)
+    ordered = sorted((v for v in values if v in labels), key=lambda v: labels[v][0])
+    return [MatrixAxis(value=v, label=labels[v][1]) for v in ordered]
+
+
+def matrix(
+    session: Session, *, filters: ProjectFilters, rows: str, cols: str, locale: str
+) -> StatsMatrix:
+    """Entries per (row value, column value), e.g. action line x country."""
+    search.check_codes(session, filters)
+    ids = search.matching_ids(session, filters)
+    row_spec, col_spec = search.FILTERS[rows], search.FILTERS[cols]
+    assert row_spec.link is not None and col_spec.link is not None
+    row_link = row_spec.link.__table__.alias("r")  # type: ignore[attr-defined]
+    col_link = col_spec.link.__table__.alias("c")  # type: ignore[attr-defined]
+    row_value = row_link.c[row_spec.link_column]
+    col_value = col_link.c[col_spec.link_column]
+    counts = {
+        (r, c): n
+        for r, c, n in session.execute(
+            select(
+                row_value, col_value, func.count(func.distinct(row_link.c.project_id))
+            )
+            .join(col_link, col_link.c.project_id == row_link.c.project_id)
+            .where(row_link.c.project_id.in_(ids))
+            .group_by(row_value, col_value)
+        ).all()
+    }
+    row_axis = _axis(session, rows, {r for r, _c in counts}, locale)
+    col_axis = _axis(session, cols, {c for _r, c in counts}, locale)
+    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    return StatsMatrix(
+        rows=row_axis,
+        cols=col_axis,
+        cells=[[counts.get((r.value, c.value), 0) for c in col_axis] for r in row_axis],
+        total=total,
+    )

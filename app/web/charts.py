@@ -1,0 +1,179 @@
+"""Charts as SVG, drawn on the server: no JavaScript, no CDN.
+
+Every bar or cell links to the catalog filtered to it (and to the filters the
+chart was drawn with). Arabic charts are laid out right to left.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from app.deps import SessionDep
+from app.errors import ErrorCode, NotFound, responses
+from app.i18n import negotiate_locale, translate
+from app.messages import CHART_TITLES, NO_ENTRIES
+from app.models import Sdg
+from app.schemas.search import FacetCount, ProjectFilters
+from app.services import search, stats
+from app.templating import environment
+
+router = APIRouter(tags=["charts"])
+
+WIDTH = 760
+ROW = 26
+TOP = 44
+LABEL_WIDTH = 300
+BAR_COLOR = "#1f6f8b"
+BARS = {
+    "action-lines": "action_line",
+    "sdgs": "sdg",
+    "countries": "country",
+    "years": "year",
+}
+
+
+def _short(label: str, limit: int = 42) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _bars_svg(
+    session: Session,
+    chart: str,
+    counts: list[FacetCount],
+    filters: ProjectFilters,
+    locale: str,
+) -> str:
+    rtl = locale == "ar"
+    colors: dict[str | int, str] = {}
+    if chart == "sdgs":
+        colors = {sdg.number: sdg.color for sdg in session.exec(select(Sdg)).all()}
+    longest = max((entry.count for entry in counts), default=1)
+    plot = WIDTH - LABEL_WIDTH - 60
+    bars = []
+    for index, entry in enumerate(counts):
+        width = max(2, round(plot * entry.count / longest))
+        # Left to right: label | bar ->  ; right to left: <- bar | label.
+        start = WIDTH - LABEL_WIDTH - width if rtl else LABEL_WIDTH
+        label = (
+            f"{entry.value} {entry.label}" if chart == "action-lines" else entry.label
+        )
+        bars.append(
+            {
+                "y": TOP + index * ROW,
+                "x": start,
+                "width": width,
+                "count": entry.count,
+                "count_x": start - 6 if rtl else start + width + 6,
+                "label": label,
+                "short_label": _short(label),
+                "color": colors.get(entry.value, BAR_COLOR),
+                "href": search.catalog_url(
+                    filters,
+                    locale,
+                    **{"year_from" if chart == "years" else BARS[chart]: entry.value},
+                    **({"year_to": entry.value} if chart == "years" else {}),
+                ),
+            }
+        )
+    return environment.get_template("charts/bars.svg").render(
+        width=WIDTH,
+        height=TOP + max(len(bars), 1) * ROW + 16,
+        rtl=rtl,
+        anchor="start",  # with direction="rtl", "start" is the right edge
+        title_x=WIDTH - 10 if rtl else 10,
+        label_x=WIDTH - 10 if rtl else 10,
+        title=translate(locale, CHART_TITLES[chart]),
+        empty=translate(locale, NO_ENTRIES),
+        bars=bars,
+    )
+
+
+def _heat(count: int, highest: int) -> tuple[str, str]:
+    """Cell fill and text colour: white to dark teal."""
+    if not count:
+        return "#f2f2f2", "#1a1a1a"
+    share = count / highest
+    light = round(235 - 180 * share)
+    return (
+        f"rgb({light - 40},{light},{light + 10})",
+        "#ffffff" if share > 0.5 else "#1a1a1a",
+    )
+
+
+def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
+    table = stats.matrix(
+        session, filters=filters, rows="action_line", cols="country", locale=locale
+    )
+    rtl, cell, label_width = locale == "ar", 30, 220
+    width = label_width + cell * max(len(table.cols), 1) + 20
+    highest = max((n for row in table.cells for n in row), default=1) or 1
+
+    def x_of(j: int) -> int:
+        return width - label_width - (j + 1) * cell if rtl else label_width + j * cell
+
+    rows = [
+        {
+            "y": TOP + 20 + i * cell,
+            "label": str(row.value),
+            "full_label": f"{row.value} {row.label}",
+            "cells": [
+                {
+                    "x": x_of(j),
+                    "count": table.cells[i][j],
+                    "column": column.label,
+                    "color": _heat(table.cells[i][j], highest)[0],
+                    "ink": _heat(table.cells[i][j], highest)[1],
+                    "href": search.catalog_url(
+                        filters, locale, action_line=row.value, country=column.value
+                    ),
+                }
+                for j, column in enumerate(table.cols)
+            ],
+        }
+        for i, row in enumerate(table.rows)
+    ]
+    columns = [
+        {"x": x_of(j) + (cell - 2) / 2, "label": column.value}
+        for j, column in enumerate(table.cols)
+    ]
+    return environment.get_template("charts/heatmap.svg").render(
+        width=width,
+        height=TOP + 20 + max(len(rows), 1) * cell + 10,
+        rtl=rtl,
+        anchor="start",  # with direction="rtl", "start" is the right edge
+        title_x=width - 10 if rtl else 10,
+        label_x=width - 10 if rtl else 10,
+        header_y=TOP + 12,
+        title=translate(locale, CHART_TITLES["action-lines-by-country"]),
+        columns=columns,
+        rows=rows,
+        cell_size=cell,
+    )
+
+
+@router.get(
+    "/charts/{name}.svg",
+    name="chart",
+    summary="A chart of the published entries, as SVG",
+    responses={**responses(404, 422), 200: {"content": {"image/svg+xml": {}}}},
+    response_class=Response,
+)
+def chart(
+    request: Request,
+    session: SessionDep,
+    name: str,
+    filters: Annotated[ProjectFilters, Query()],
+) -> Response:
+    """`name`: action-lines, sdgs (in SDG colours), countries, years, or
+    action-lines-by-country (a heat map). Takes the search's filters."""
+    locale = negotiate_locale(request)
+    if name == "action-lines-by-country":
+        svg = _heatmap_svg(session, filters, locale)
+    elif name in BARS:
+        counts = stats.summary(session, filters=filters, locale=locale).by[BARS[name]]
+        svg = _bars_svg(session, name, counts, filters, locale)
+    else:
+        raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "name"))
+    return Response(svg, media_type="image/svg+xml")
