@@ -230,7 +230,7 @@ CHART_TITLES: dict[str, str] = {
     "action-lines": N_("Entries per WSIS action line"),
     "sdgs": N_("Entries per Sustainable Development Goal"),
     "countries": N_("Entries per country"),
-    "years": N_("Entries per start year"),
+    "years": N_("Entries running in each year"),
     "action-lines-by-country": N_("Entries per WSIS action line and country"),
 }
 NO_ENTRIES = N_("No entries match these filters.")

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, text
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -307,15 +307,47 @@ def _facet_column(
 
 
 def _facet_year(session: Session, ids: Any) -> list[FacetCount]:
-    year = func.extract("year", col(Project.start_date))
-    rows = session.exec(
-        select(year, func.count())
+    """Entries running in each year (from their start to their end, or on while
+    they have none): the sense of the year_from/year_to filter, so a year's
+    count is exactly what a link filtered to that year lists."""
+    start, end = col(Project.start_date), col(Project.end_date)
+    first, last_start, last_end = session.exec(
+        select(
+            func.min(func.extract("year", start)),
+            func.max(func.extract("year", start)),
+            func.max(func.extract("year", end)),
+        )
         .where(col(Project.id).in_(ids))
-        .where(col(Project.start_date).is_not(None))
-        .group_by(year)
-        .order_by(year.desc())
-    ).all()
-    return [FacetCount(value=int(y), label=str(int(y)), count=n) for y, n in rows]
+        .where(start.is_not(None))
+    ).one()
+    if first is None:
+        return []
+    years = range(
+        int(first), min(max(int(last_start), int(last_end or 0)), int(first) + 200) + 1
+    )
+    running = [
+        func.sum(
+            case(
+                (
+                    and_(
+                        start <= date(year, 12, 31),
+                        or_(end.is_(None), end >= date(year, 1, 1)),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        for year in years
+    ]
+    totals = session.execute(
+        select(*running).where(col(Project.id).in_(ids)).where(start.is_not(None))
+    ).one()
+    return [
+        FacetCount(value=year, label=str(year), count=int(count))
+        for year, count in reversed(list(zip(years, totals, strict=True)))
+        if count
+    ]
 
 
 def facet(session: Session, name: str, ids: Any, locale: str) -> list[FacetCount]:

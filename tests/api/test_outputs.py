@@ -77,7 +77,8 @@ class TestStatistics:
             "generative_ai": 1,
             "ai_cybersecurity": 1,
         }
-        assert counts(by["year"]) == {2024: 2, 2021: 1}
+        # Running in each year: health from 2021 on, the others from 2024 on.
+        assert counts(by["year"]) == {2024: 3, 2023: 1, 2022: 1, 2021: 1}
         lines = counts(by["action_line"])
         assert (lines["C7"], lines["C7.3"], lines["C7.4"], lines["C5"]) == (2, 1, 1, 1)
 
