@@ -5,20 +5,30 @@ has the shape of FastAPI's own validation errors, `{"detail": [{"loc", "msg",
 "type"}]}`, with `msg` translated into the request's language.
 """
 
+import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import negotiate_locale, translate
-from app.messages import RULE_MESSAGES, VALIDATION_MESSAGES, ErrorCode, Label
+from app.messages import (
+    ERROR_PAGE_HEADINGS,
+    RULE_MESSAGES,
+    SERVER_ERROR,
+    VALIDATION_MESSAGES,
+    ErrorCode,
+    Label,
+)
 from app.schemas.common import ErrorResponse
 
 __all__ = ["ErrorCode"]
+logger = logging.getLogger(__name__)
 
 Loc = tuple[str | int, ...]
 
@@ -161,29 +171,75 @@ def _locale(request: Request) -> str:
     return negotiate_locale(request, request.app.state.settings.default_locale)
 
 
-def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+# Paths answered in JSON (or machine formats); everything else is a page.
+MACHINE_PATHS = ("/api/", "/charts/", "/feeds/", "/static/", "/healthz", "/openapi")
+
+
+def _respond(
+    request: Request,
+    status: int,
+    detail: list[dict[str, Any]],
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """JSON for the API; the error page, in the user's language, for pages."""
+    if request.url.path.startswith(MACHINE_PATHS):
+        body = {"detail": detail, **(extra or {})}
+        return JSONResponse(body, status_code=status, headers=headers)
+    from app.web.rendering import render  # the page layer renders its own errors
+
+    locale = _locale(request)
+    heading = ERROR_PAGE_HEADINGS.get(status, ERROR_PAGE_HEADINGS[400])
+    message = detail[0]["msg"] if detail else ""
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "status_code": status,
+            "heading": translate(locale, heading),
+            "message": message,
+        },
+        status_code=status,
+    )
+
+
+def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    body = {"detail": exc.detail(_locale(request)), **exc.extra}
     headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+    return _respond(
+        request,
+        exc.status_code,
+        exc.detail(_locale(request)),
+        extra=exc.extra,
+        headers=headers,
+    )
 
 
-def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+def _request_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     detail = translate_validation_errors(list(exc.errors()), _locale(request))
-    return JSONResponse({"detail": detail}, status_code=422)
+    return _respond(request, 422, detail)
 
 
-def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.HTTP_ERROR
     message = translate(_locale(request), RULE_MESSAGES[code])
-    body = {"detail": [{"loc": [], "msg": message, "type": code.value}]}
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    detail = [{"loc": [], "msg": message, "type": code.value}]
+    return _respond(request, exc.status_code, detail, headers=exc.headers)
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: logged with its traceback; the user gets a 500."""
+    logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    message = translate(_locale(request), SERVER_ERROR)
+    return _respond(request, 500, [{"loc": [], "msg": message, "type": "SERVER_ERROR"}])
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render every expected failure as JSON in one shape."""
+    """Render every failure in one shape: JSON for the API, a page for pages."""
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _server_error)

@@ -30,6 +30,7 @@ are codes. Errors are `{"detail": [{"loc", "msg", "type"}]}` with a stable
 `type` code.
 """
 
+STATIC = Path(__file__).parent / "static"
 # Swagger UI and ReDoc assets shipped inside the fastapi-offline wheel.
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
@@ -99,4 +100,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(web_router)
     _install_docs(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -238,3 +238,37 @@ NO_ENTRIES = N_("No entries match these filters.")
 FEED_TITLE = N_(
     "Regional repository of AI initiatives in the Arab region: newest entries"
 )
+
+FACET_TITLES: dict[str, str] = {
+    "action_line": N_("WSIS action line"),
+    "sdg": N_("Sustainable Development Goal"),
+    "country": N_("Country"),
+    "entity_type": N_("Type of organisation"),
+    "technology": N_("Technology"),
+    "activity_type": N_("Type of activity"),
+    "implementation_status": N_("Implementation status"),
+    "year": N_("Year"),
+}
+SORT_LABELS: dict[str, str] = {
+    "relevance": N_("Relevance"),
+    "newest": N_("Newest"),
+    "title": N_("Title"),
+    "start_date": N_("Start date"),
+}
+LANGUAGE_NAMES: dict[str, str] = {
+    "ar": N_("Arabic"),
+    "en": N_("English"),
+    "fr": N_("French"),
+}
+
+# Headings of the error pages, by HTTP status.
+ERROR_PAGE_HEADINGS: dict[int, str] = {
+    400: N_("This request could not be understood"),
+    401: N_("Sign in first"),
+    403: N_("You are not allowed to see this page"),
+    404: N_("Page not found"),
+    409: N_("This cannot be done now"),
+    422: N_("Some parameters are not valid"),
+    500: N_("Something went wrong on our side"),
+}
+SERVER_ERROR = N_("The error was recorded. Please try again later.")

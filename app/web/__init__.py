@@ -1,9 +1,10 @@
-"""Non-JSON routes: charts and feeds now; the HTML pages come with issue 6."""
+"""Non-JSON routes: HTML pages, SVG charts and the Atom feed."""
 
 from fastapi import APIRouter
 
-from app.web import charts, feeds
+from app.web import charts, feeds, pages
 
 web_router = APIRouter()
 web_router.include_router(charts.router)
 web_router.include_router(feeds.router)
+web_router.include_router(pages.router)

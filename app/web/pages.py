@@ -1,0 +1,299 @@
+"""Public pages: home, catalog, project, country, action line, dashboard.
+
+Routes are thin: they call the same services as the API and shape a view.
+"""
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
+
+from app.deps import SessionDep
+from app.errors import ErrorCode, NotFound
+from app.i18n import negotiate_locale, translate
+from app.messages import (
+    CHART_TITLES,
+    EXPORT_COLUMNS,
+    FACET_TITLES,
+    IMPLEMENTATION_STATUS_LABELS,
+    LANGUAGE_NAMES,
+    SCOPE_LABELS,
+    SORT_LABELS,
+)
+from app.models import ActionLine, Country, Sdg
+from app.schemas.project import ProjectPublic
+from app.schemas.search import SearchParams, SortOrder
+from app.services import projects, search
+from app.services.exports import Labels
+from app.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _names(session: Session, locale: str) -> dict[str, dict[Any, str]]:
+    return Labels(session, locale).names
+
+
+def _query(params: SearchParams, **changes: Any) -> str:
+    values = params.model_dump(exclude_defaults=True, mode="json") | changes
+    return urlencode(
+        {k: v for k, v in values.items() if v not in (None, [])}, doseq=True
+    )
+
+
+@router.get("/", name="home_page", response_class=HTMLResponse)
+def home_page(request: Request, session: SessionDep) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    found = search.search_projects(session, params=SearchParams(limit=6), locale=locale)
+    lines = {f.value: f.count for f in found.facets["action_line"]}
+    sdg_counts = {f.value: f.count for f in found.facets["sdg"]}
+    action_lines = [
+        {
+            "code": line.code,
+            "name": getattr(line, f"name_{locale}"),
+            "count": lines.get(line.code, 0),
+        }
+        for line in session.exec(
+            select(ActionLine).order_by(col(ActionLine.sort_order))
+        ).all()
+    ]
+    sdgs = [
+        {
+            "number": s.number,
+            "name": getattr(s, f"name_{locale}"),
+            "color": s.color,
+            "count": sdg_counts.get(s.number, 0),
+        }
+        for s in session.exec(select(Sdg).order_by(col(Sdg.number))).all()
+    ]
+    return render(
+        request,
+        "home.html",
+        {
+            "total": found.total,
+            "countries_covered": len(found.facets["country"]),
+            "newest": found.items,
+            "action_lines": action_lines,
+            "sdgs": sdgs,
+            "names": _names(session, locale),
+        },
+    )
+
+
+@router.get("/projects", name="catalog_page", response_class=HTMLResponse)
+def catalog_page(
+    request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    page = search.search_projects(session, params=params, locale=locale)
+    sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
+    facets = [
+        {
+            "name": name,
+            "title": translate(locale, FACET_TITLES[name]),
+            "entries": [
+                {
+                    "value": entry.value,
+                    "label": entry.label,
+                    "count": entry.count,
+                    "selected": entry.value in (getattr(params, name, None) or []),
+                }
+                for entry in entries
+            ],
+        }
+        for name, entries in page.facets.items()
+        if name != "year"
+    ]
+    chips = []
+    for name in search.FILTERS:
+        for value in getattr(params, name):
+            remaining = [v for v in getattr(params, name) if v != value]
+            label = next(
+                (e.label for e in page.facets.get(name, []) if e.value == value),
+                str(value),
+            )
+            chips.append(
+                {
+                    "label": label,
+                    "remove": "/projects?"
+                    + _query(params, **{name: remaining}, cursor=None),
+                }
+            )
+    return render(
+        request,
+        "projects/catalog.html",
+        {
+            "page": page,
+            "params": params,
+            "sort": sort.value,
+            "sorts": [
+                (s.value, translate(locale, SORT_LABELS[s.value])) for s in SortOrder
+            ],
+            "facets": facets,
+            "chips": chips,
+            "names": _names(session, locale),
+            "export_base": "/api/v1/projects/export?"
+            + _query(params, cursor=None, limit=None, sort=None),
+            "permalink": "/projects?" + _query(params, cursor=None),
+            "next_page": "/projects?" + _query(params, cursor=page.next_cursor)
+            if page.next_cursor
+            else None,
+        },
+    )
+
+
+def _facts(
+    project: ProjectPublic, names: dict[str, dict[Any, str]], locale: str
+) -> list[tuple[str, str]]:
+    org = project.lead_organization
+
+    def label(key: str) -> str:
+        return translate(locale, EXPORT_COLUMNS[key])
+
+    return [
+        (label("lead_organization"), org.name or "" if org else ""),
+        (
+            label("entity_type"),
+            names["entity_type"].get(org.entity_type, "") if org else "",
+        ),
+        (label("partners"), "، ".join(p.name or "" for p in project.partners)),
+        (
+            label("scope"),
+            translate(locale, SCOPE_LABELS[project.scope]) if project.scope else "",
+        ),
+        (label("activity_type"), names["activity_type"].get(project.activity_type, "")),
+        (
+            label("implementation_status"),
+            translate(
+                locale, IMPLEMENTATION_STATUS_LABELS[project.implementation_status]
+            )
+            if project.implementation_status
+            else "",
+        ),
+        (
+            label("start_date"),
+            project.start_date.isoformat() if project.start_date else "",
+        ),
+        (label("end_date"), project.end_date.isoformat() if project.end_date else ""),
+        (label("website"), project.website or ""),
+        (
+            label("technologies"),
+            "، ".join(names["technology"][t] for t in project.technologies),
+        ),
+        (
+            label("target_groups"),
+            "، ".join(names["target_group"][t] for t in project.target_groups),
+        ),
+        (label("keywords"), "، ".join(project.keywords)),
+    ]
+
+
+@router.get("/projects/{project_id}", name="project_page", response_class=HTMLResponse)
+def project_page(
+    request: Request,
+    session: SessionDep,
+    project_id: Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")],
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    project = projects.get_public_project(session, project_id)
+    names = _names(session, locale)
+    sections = [
+        {
+            "heading": translate(locale, EXPORT_COLUMNS[key]),
+            "text": getattr(project, key),
+        }
+        for key in ("summary", "description", "impact", "challenges")
+    ]
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "names": names,
+            "sections": sections,
+            "facts": _facts(project, names, locale),
+            "sdg_colours": {s.number: s.color for s in session.exec(select(Sdg)).all()},
+            "language_names": {
+                k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
+            },
+        },
+    )
+
+
+def _taxonomy_page(
+    request: Request,
+    session: SessionDep,
+    *,
+    heading: str,
+    filters: dict[str, Any],
+    chart: str,
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    params = SearchParams(**filters, limit=20)
+    page = search.search_projects(session, params=params, locale=locale)
+    query = _query(params, limit=None, lang=locale)
+    return render(
+        request,
+        "taxonomy/detail.html",
+        {
+            "heading": heading,
+            "description": None,
+            "page": page,
+            "names": _names(session, locale),
+            "catalog": "/projects?" + query,
+            "chart": f"/charts/{chart}.svg?{query}",
+            "chart_alt": translate(locale, CHART_TITLES[chart]),
+        },
+    )
+
+
+@router.get("/countries/{iso2}", name="country_page", response_class=HTMLResponse)
+def country_page(
+    request: Request,
+    session: SessionDep,
+    iso2: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$")],
+) -> HTMLResponse:
+    country = session.get(Country, iso2.upper())
+    if country is None:
+        raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "iso2"))
+    locale = negotiate_locale(request)
+    return _taxonomy_page(
+        request,
+        session,
+        heading=getattr(country, f"name_{locale}"),
+        filters={"country": [country.iso2]},
+        chart="action-lines",
+    )
+
+
+@router.get(
+    "/action-lines/{code}", name="action_line_page", response_class=HTMLResponse
+)
+def action_line_page(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[str, Path(pattern=r"^C[0-9.]{1,5}$")],
+) -> HTMLResponse:
+    line = session.get(ActionLine, code)
+    if line is None:
+        raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "code"))
+    locale = negotiate_locale(request)
+    return _taxonomy_page(
+        request,
+        session,
+        heading=f"{line.code} {getattr(line, f'name_{locale}')}",
+        filters={"action_line": [line.code]},
+        chart="countries",
+    )
+
+
+@router.get("/dashboard", name="dashboard_page", response_class=HTMLResponse)
+def dashboard_page(request: Request) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    charts = [
+        {"name": name, "title": translate(locale, title)}
+        for name, title in CHART_TITLES.items()
+    ]
+    return render(request, "dashboard.html", {"charts": charts})

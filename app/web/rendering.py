@@ -1,0 +1,99 @@
+"""Rendering pages: the HTML template environment, in the request's language.
+
+Interface strings go through gettext (`{% trans %}`, `_()`); numbers and dates
+are formatted for the locale with Babel; `<html lang dir>` comes from the locale.
+"""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from app.i18n import LOCALE_COOKIE, LOCALES, negotiate_locale, translate
+from app.templating import TEMPLATES
+
+_locale: ContextVar[str] = ContextVar("locale", default="ar")
+
+
+def _gettext(message: str) -> str:
+    return translate(_locale.get(), message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _gettext(singular if n == 1 else plural)
+
+
+def _number(value: int | float) -> str:
+    return format_decimal(value, locale=_locale.get())
+
+
+def _date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, format="long", locale=_locale.get())
+
+
+pages = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+# newstyle: `_("… %(name)s", name=x)` and {% trans %} both format, and escape.
+pages.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True
+)
+pages.filters["number"] = _number
+pages.filters["date"] = _date
+
+
+def text_in(
+    value: Any, locale: str, original: str | None = None
+) -> tuple[str, str | None]:
+    """A `{ar, en, fr}` text in `locale`, else in the entry's original language,
+    else in another: (text, the language shown if it is not `locale`)."""
+    for lang in (locale, original or locale, "ar", "en", "fr"):
+        found = getattr(value, lang, None)
+        if found:
+            return str(found), None if lang == locale else lang
+    return "", None
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    """`template` rendered in the request's language; `?lang=` is remembered."""
+    locale = negotiate_locale(request, request.app.state.settings.default_locale)
+    _locale.set(locale)
+    html = pages.get_template(template).render(
+        request=request,
+        locale=locale,
+        direction="rtl" if locale == "ar" else "ltr",
+        locales=LOCALES,
+        url_for=request.url_for,
+        text_in=lambda value, original=None: text_in(value, locale, original),
+        switch_query=lambda code: urlencode(
+            dict(request.query_params) | {"lang": code}
+        ),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code)
+    chosen = request.query_params.get("lang")
+    if chosen in LOCALES:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response

@@ -1,0 +1,118 @@
+"""The public pages: every page in Arabic (right to left), English and French."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.models import ProjectStatus
+from tests.factories import make_project
+
+PAGES = ["/", "/projects", "/countries/TN", "/action-lines/C7.3", "/dashboard"]
+
+
+def html_lang(text: str) -> tuple[str, str]:
+    found = re.search(r'<html lang="(\w+)" dir="(\w+)">', text)
+    assert found, text[:200]
+    return found.group(1), found.group(2)
+
+
+@pytest.fixture
+def published(session: Session) -> str:
+    return make_project(
+        session,
+        is_sample=True,
+        original_language="en",
+        title={"en": "Date palm disease detection", "ar": "كشف أمراض النخيل"},
+        summary={"en": "Computer vision for palm groves."},
+        countries=["TN"],
+    ).public_id
+
+
+class TestEveryPage:
+    @pytest.mark.usefixtures("published")
+    @pytest.mark.parametrize("path", PAGES)
+    @pytest.mark.parametrize(
+        ("lang", "direction"), [("ar", "rtl"), ("en", "ltr"), ("fr", "ltr")]
+    )
+    def test_renders_in_each_language(
+        self, client: TestClient, path: str, lang: str, direction: str
+    ) -> None:
+        response = client.get(path, params={"lang": lang})
+
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert html_lang(response.text) == (lang, direction)
+        assert "/static/css/site.css" in response.text
+
+    def test_arabic_is_the_default_then_accept_language_then_the_cookie(
+        self, client: TestClient
+    ) -> None:
+        assert html_lang(client.get("/").text)[0] == "ar"
+        assert (
+            html_lang(client.get("/", headers={"Accept-Language": "fr-FR"}).text)[0]
+            == "fr"
+        )
+
+        chosen = client.get("/", params={"lang": "en"})
+        assert "lang=en" in chosen.headers["set-cookie"]
+        assert "HttpOnly" in chosen.headers["set-cookie"]
+        assert (
+            html_lang(client.get("/", headers={"Accept-Language": "fr"}).text)[0]
+            == "en"
+        )
+
+
+class TestCatalog:
+    def test_facets_chips_downloads_and_results(
+        self, client: TestClient, published: str
+    ) -> None:
+        response = client.get(
+            "/projects", params={"country": "TN", "action_line": "C7", "lang": "en"}
+        )
+
+        text = response.text
+        assert f"/projects/{published}?lang=en" in text
+        assert 'name="country" value="TN" checked' in text
+        assert "/api/v1/projects/export?" in text
+        assert "format=xlsx" in text
+        assert "Tunisia" in text  # a chip with the country's name
+
+    def test_bad_filters_get_an_error_page_in_the_language(
+        self, client: TestClient
+    ) -> None:
+        response = client.get("/projects", params={"country": "XX", "lang": "fr"})
+
+        assert response.status_code == 422
+        assert html_lang(response.text) == ("fr", "ltr")
+        assert "XX" in response.text
+
+
+class TestProjectPage:
+    def test_every_public_field_with_the_language_fallback_shown(
+        self, client: TestClient, published: str
+    ) -> None:
+        text = client.get(f"/projects/{published}", params={"lang": "fr"}).text
+
+        assert "Date palm disease detection" in text  # no French title: English
+        assert 'lang="en"' in text
+        assert "private-contact@example.org" not in text
+        assert "/action-lines/C7.3?lang=fr" in text
+        assert "badge sample" in text
+
+    def test_unpublished_entries_are_a_404_page(
+        self, client: TestClient, session: Session
+    ) -> None:
+        draft = make_project(session, status=ProjectStatus.DRAFT).public_id
+
+        response = client.get(f"/projects/{draft}", params={"lang": "ar"})
+
+        assert response.status_code == 404
+        assert html_lang(response.text) == ("ar", "rtl")
+
+    def test_unknown_country_and_action_line_are_404_pages(
+        self, client: TestClient
+    ) -> None:
+        assert client.get("/countries/XX").status_code == 404
+        assert client.get("/action-lines/C99").status_code == 404
