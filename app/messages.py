@@ -272,3 +272,14 @@ ERROR_PAGE_HEADINGS: dict[int, str] = {
     500: N_("Something went wrong on our side"),
 }
 SERVER_ERROR = N_("The error was recorded. Please try again later.")
+
+# One-line notices shown after a redirect (kept in a short-lived cookie by key).
+FLASH_MESSAGES: dict[str, str] = {
+    "signed_in": N_("You are signed in."),
+    "signed_out": N_("You are signed out."),
+    "registered": N_(
+        "Almost done: open the link we emailed you to confirm your address."
+    ),
+    "verified": N_("Your email address is confirmed. You can sign in."),
+}
+CSRF_FAILED = N_("This form has expired. Reload the page and try again.")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
-from app.deps import SessionDep
+from app.deps import OptionalUser, SessionDep
 from app.errors import ErrorCode, NotFound
 from app.i18n import negotiate_locale, translate
 from app.messages import (
@@ -22,7 +22,7 @@ from app.messages import (
     SCOPE_LABELS,
     SORT_LABELS,
 )
-from app.models import ActionLine, Country, Sdg
+from app.models import ActionLine, Country, Sdg, User
 from app.schemas.project import ProjectPublic
 from app.schemas.search import SearchParams, SortOrder
 from app.services import projects, search
@@ -44,7 +44,9 @@ def _query(params: SearchParams, **changes: Any) -> str:
 
 
 @router.get("/", name="home_page", response_class=HTMLResponse)
-def home_page(request: Request, session: SessionDep) -> HTMLResponse:
+def home_page(
+    request: Request, session: SessionDep, user: OptionalUser
+) -> HTMLResponse:
     locale = negotiate_locale(request)
     found = search.search_projects(session, params=SearchParams(limit=6), locale=locale)
     lines = {f.value: f.count for f in found.facets["action_line"]}
@@ -72,6 +74,7 @@ def home_page(request: Request, session: SessionDep) -> HTMLResponse:
         request,
         "home.html",
         {
+            "current_user": user,
             "total": found.total,
             "countries_covered": len(found.facets["country"]),
             "newest": found.items,
@@ -84,7 +87,10 @@ def home_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 @router.get("/projects", name="catalog_page", response_class=HTMLResponse)
 def catalog_page(
-    request: Request, session: SessionDep, params: Annotated[SearchParams, Query()]
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    params: Annotated[SearchParams, Query()],
 ) -> HTMLResponse:
     locale = negotiate_locale(request)
     page = search.search_projects(session, params=params, locale=locale)
@@ -125,6 +131,7 @@ def catalog_page(
         request,
         "projects/catalog.html",
         {
+            "current_user": user,
             "page": page,
             "params": params,
             "sort": sort.value,
@@ -194,6 +201,7 @@ def _facts(
 def project_page(
     request: Request,
     session: SessionDep,
+    user: OptionalUser,
     project_id: Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")],
 ) -> HTMLResponse:
     locale = negotiate_locale(request)
@@ -210,6 +218,7 @@ def project_page(
         request,
         "projects/detail.html",
         {
+            "current_user": user,
             "project": project,
             "names": names,
             "sections": sections,
@@ -225,6 +234,7 @@ def project_page(
 def _taxonomy_page(
     request: Request,
     session: SessionDep,
+    user: User | None,
     *,
     heading: str,
     filters: dict[str, Any],
@@ -238,6 +248,7 @@ def _taxonomy_page(
         request,
         "taxonomy/detail.html",
         {
+            "current_user": user,
             "heading": heading,
             "description": None,
             "page": page,
@@ -253,6 +264,7 @@ def _taxonomy_page(
 def country_page(
     request: Request,
     session: SessionDep,
+    user: OptionalUser,
     iso2: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$")],
 ) -> HTMLResponse:
     country = session.get(Country, iso2.upper())
@@ -262,6 +274,7 @@ def country_page(
     return _taxonomy_page(
         request,
         session,
+        user,
         heading=getattr(country, f"name_{locale}"),
         filters={"country": [country.iso2]},
         chart="action-lines",
@@ -274,6 +287,7 @@ def country_page(
 def action_line_page(
     request: Request,
     session: SessionDep,
+    user: OptionalUser,
     code: Annotated[str, Path(pattern=r"^C[0-9.]{1,5}$")],
 ) -> HTMLResponse:
     line = session.get(ActionLine, code)
@@ -283,6 +297,7 @@ def action_line_page(
     return _taxonomy_page(
         request,
         session,
+        user,
         heading=f"{line.code} {getattr(line, f'name_{locale}')}",
         filters={"action_line": [line.code]},
         chart="countries",
@@ -290,10 +305,10 @@ def action_line_page(
 
 
 @router.get("/dashboard", name="dashboard_page", response_class=HTMLResponse)
-def dashboard_page(request: Request) -> HTMLResponse:
+def dashboard_page(request: Request, user: OptionalUser) -> HTMLResponse:
     locale = negotiate_locale(request)
     charts = [
         {"name": name, "title": translate(locale, title)}
         for name, title in CHART_TITLES.items()
     ]
-    return render(request, "dashboard.html", {"charts": charts})
+    return render(request, "dashboard.html", {"current_user": user, "charts": charts})

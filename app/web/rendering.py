@@ -4,6 +4,8 @@ Interface strings go through gettext (`{% trans %}`, `_()`); numbers and dates
 are formatted for the locale with Babel; `<html lang dir>` comes from the locale.
 """
 
+import hmac
+import secrets
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
@@ -13,9 +15,10 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.i18n import LOCALE_COOKIE, LOCALES, negotiate_locale, translate
+from app.messages import FLASH_MESSAGES
 from app.templating import TEMPLATES
 
 _locale: ContextVar[str] = ContextVar("locale", default="ar")
@@ -67,13 +70,60 @@ def text_in(
     return "", None
 
 
+CSRF_COOKIE = "csrftoken"
+FLASH_COOKIE = "flash"
+
+
+def csrf_token(request: Request) -> str:
+    """The browser's CSRF secret (double-submit: cookie and hidden field)."""
+    return request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault(
+        "new_csrf", secrets.token_urlsafe(24)
+    )
+
+
+def csrf_ok(request: Request, submitted: object) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    return (
+        bool(cookie)
+        and isinstance(submitted, str)
+        and hmac.compare_digest(cookie or "", submitted)
+    )
+
+
+def _secure_cookie(request: Request) -> dict[str, Any]:
+    return {
+        "httponly": True,
+        "samesite": "lax",
+        "secure": request.url.scheme == "https",
+    }
+
+
+def see_other(
+    request: Request, url: str, *, flash: str | None = None
+) -> RedirectResponse:
+    """POST -> 303 -> GET, with an optional notice for the next page."""
+    response = RedirectResponse(url, status_code=303)
+    if flash is not None:
+        response.set_cookie(FLASH_COOKIE, flash, max_age=60, **_secure_cookie(request))
+    return response
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
     """`template` rendered in the request's language; `?lang=` is remembered."""
     locale = negotiate_locale(request, request.app.state.settings.default_locale)
     _locale.set(locale)
+    flash_key = request.cookies.get(FLASH_COOKIE)
+    flash = (
+        translate(locale, FLASH_MESSAGES[flash_key])
+        if flash_key in FLASH_MESSAGES
+        else None
+    )
+    token = csrf_token(request)
     html = pages.get_template(template).render(
+        flash=flash,
+        csrf_token=token,
         request=request,
         locale=locale,
         direction="rtl" if locale == "ar" else "ltr",
@@ -86,14 +136,13 @@ def render(
         **context,
     )
     response = HTMLResponse(html, status_code=status_code)
+    if flash_key:
+        response.delete_cookie(FLASH_COOKIE)
+    if CSRF_COOKIE not in request.cookies:
+        response.set_cookie(CSRF_COOKIE, token, **_secure_cookie(request))
     chosen = request.query_params.get("lang")
     if chosen in LOCALES:
         response.set_cookie(
-            LOCALE_COOKIE,
-            chosen,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
+            LOCALE_COOKIE, chosen, max_age=365 * 24 * 3600, **_secure_cookie(request)
         )
     return response

@@ -1,0 +1,168 @@
+"""Sign in, sign out, register and confirm an email address (pages).
+
+Every form: POST + CSRF token + 303 redirect + a notice; errors re-render the
+form with status 422 and the messages next to the fields.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import select
+
+from app.db import utcnow
+from app.deps import SESSION_COOKIE, SessionDep
+from app.errors import DomainError
+from app.i18n import negotiate_locale
+from app.models import Country, TokenPurpose
+from app.schemas.user import Credentials, RegistrationIn
+from app.services import accounts
+from app.web.forms import FormInvalid, field_errors, parse, read_form
+from app.web.rendering import render, see_other
+
+router = APIRouter(include_in_schema=False)
+
+
+def _form(
+    request: Request,
+    template: str,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    return render(
+        request,
+        template,
+        {"values": values or {}, "errors": errors or {}, **context},
+        status_code=status_code,
+    )
+
+
+@router.get("/login", name="login_form", response_class=HTMLResponse)
+def login_form(request: Request) -> HTMLResponse:
+    return _form(request, "auth/login.html")
+
+
+@router.post("/login", name="login_submit", response_model=None)
+async def login_submit(request: Request, session: SessionDep) -> Response:
+    locale = negotiate_locale(request)
+    fields: dict[str, Any] = {}
+    try:
+        fields = await read_form(request)
+        credentials = parse(Credentials, fields, locale)
+        user = accounts.authenticate(
+            session, email=credentials.email, password=credentials.password
+        )
+    except FormInvalid as invalid:
+        return _form(
+            request,
+            "auth/login.html",
+            values=fields,
+            errors=invalid.errors,
+            status_code=422,
+        )
+    except DomainError as error:
+        errors = {"form": [e["msg"] for e in error.detail(locale)]}
+        return _form(
+            request, "auth/login.html", values=fields, errors=errors, status_code=422
+        )
+    secret, token = accounts.sign_in(
+        session,
+        user=user,
+        purpose=TokenPurpose.SESSION,
+        settings=request.app.state.settings,
+    )
+    response = see_other(request, f"/?lang={locale}", flash="signed_in")
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int((token.expires_at - utcnow()).total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout", name="logout_submit", response_model=None)
+async def logout_submit(request: Request, session: SessionDep) -> Response:
+    try:
+        await read_form(request)
+    except FormInvalid as invalid:
+        return _form(request, "auth/login.html", errors=invalid.errors, status_code=403)
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        accounts.revoke_token(session, secret=secret)
+    response = see_other(request, "/", flash="signed_out")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _countries(request: Request, session: SessionDep) -> list[tuple[str, str]]:
+    locale = negotiate_locale(request)
+    return [
+        (country.iso2, getattr(country, f"name_{locale}"))
+        for country in session.exec(select(Country).order_by(Country.sort_order)).all()  # type: ignore[arg-type]
+    ]
+
+
+@router.get("/register", name="register_form", response_class=HTMLResponse)
+def register_form(request: Request, session: SessionDep) -> HTMLResponse:
+    return _form(request, "auth/register.html", countries=_countries(request, session))
+
+
+@router.post("/register", name="register_submit", response_model=None)
+async def register_submit(request: Request, session: SessionDep) -> Response:
+    locale = negotiate_locale(request)
+    fields: dict[str, Any] = {}
+    try:
+        fields = await read_form(request)
+        data = parse(RegistrationIn, fields, locale)
+        accounts.register(session, data=data, settings=request.app.state.settings)
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        errors = field_errors(error, locale)
+    else:
+        return see_other(request, f"/login?lang={locale}", flash="registered")
+    fields.pop("password", None)  # never sent back
+    return _form(
+        request,
+        "auth/register.html",
+        values=fields,
+        errors=errors,
+        status_code=422,
+        countries=_countries(request, session),
+    )
+
+
+@router.get("/verify-email", name="verify_form", response_class=HTMLResponse)
+def verify_form(
+    request: Request, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    """A button, not an automatic action: mail scanners open links too."""
+    return _form(request, "auth/verify.html", token=token)
+
+
+@router.post("/verify-email", name="verify_submit", response_model=None)
+async def verify_submit(request: Request, session: SessionDep) -> Response:
+    locale = negotiate_locale(request)
+    fields: dict[str, Any] = {}
+    try:
+        fields = await read_form(request)
+        accounts.verify_email(session, secret=str(fields.get("token", "")))
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        errors = {"form": [e["msg"] for e in error.detail(locale)]}
+    else:
+        return see_other(request, f"/login?lang={locale}", flash="verified")
+    return _form(
+        request,
+        "auth/verify.html",
+        errors=errors,
+        status_code=422,
+        token=fields.get("token", ""),
+    )
