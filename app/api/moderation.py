@@ -21,7 +21,7 @@ from app.schemas.moderation import (
     RevisionPublic,
 )
 from app.schemas.project import ProjectRecord
-from app.services import moderation, revisions
+from app.services import comments, moderation, queue, revisions
 
 router = APIRouter(tags=["moderation"])
 WORKFLOW_ERRORS = responses(401, 403, 404, 409, 422)
@@ -123,7 +123,7 @@ def get_project_history(
 def list_comments(
     session: SessionDep, user: CurrentUser, project_id: ProjectId
 ) -> list[CommentPublic]:
-    return moderation.list_comments(session, public_id=project_id, user=user)
+    return comments.list_comments(session, public_id=project_id, user=user)
 
 
 @router.post(
@@ -140,7 +140,7 @@ def add_comment(
     project_id: ProjectId,
     comment: CommentIn,
 ) -> CommentPublic:
-    return moderation.add_comment(
+    return comments.add_comment(
         session, public_id=project_id, author=user, body=comment.body, settings=settings
     )
 
@@ -196,7 +196,7 @@ def moderation_queue(
 ) -> ModerationQueue:
     """Oldest submission first. Without `status`: submitted entries and published
     entries whose changes await review."""
-    return moderation.moderation_queue(
+    return queue.moderation_queue(
         session,
         statuses=status,
         countries=country,

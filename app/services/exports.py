@@ -39,7 +39,8 @@ from app.models.taxonomy import TermBase
 from app.schemas.common import LocalizedText
 from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectFilters
-from app.services import records, search
+from app.services import filters as catalog
+from app.services import records
 
 BATCH = 500
 SEPARATOR = "; "
@@ -60,7 +61,7 @@ def published_batches(
     while True:
         batch = list(
             session.exec(
-                search.matching(session, filters)
+                catalog.matching(session, filters)
                 .where(col(Project.id) > after)
                 .order_by(col(Project.id))
                 .limit(BATCH)
@@ -242,7 +243,7 @@ def export(
 ) -> tuple[str, Iterator[str] | Iterator[bytes]]:
     """(media type, chunks) of the export; bad filters fail here, before any
     byte is sent."""
-    search.check_codes(session, filters)
+    catalog.check_codes(session, filters)
     if file_format == "csv":
         return MEDIA_TYPES["csv"], csv_chunks(session, filters, locale)
     if file_format == "json":

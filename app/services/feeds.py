@@ -9,7 +9,8 @@ from app.i18n import translate
 from app.messages import FEED_TITLE
 from app.models import Project
 from app.schemas.search import ProjectFilters
-from app.services import records, search
+from app.services import filters as catalog
+from app.services import records
 from app.services.exports import Labels
 from app.templating import environment
 
@@ -30,10 +31,10 @@ def projects_feed(
     self_url: str,
 ) -> str:
     """The newest published entries matching `filters`, as Atom XML."""
-    search.check_codes(session, filters)
+    catalog.check_codes(session, filters)
     newest = list(
         session.exec(
-            search.matching(session, filters)
+            catalog.matching(session, filters)
             .order_by(col(Project.published_at).desc(), col(Project.id).desc())
             .limit(FEED_SIZE)
         ).all()
@@ -58,13 +59,13 @@ def projects_feed(
         }
         for project in records.to_public(session, newest)
     ]
-    catalog = base_url + search.catalog_url(filters, locale)
+    catalog_link = base_url + catalog.catalog_url(filters, locale)
     return environment.get_template("feeds/projects.atom").render(
         locale=locale,
         feed_id=f"{base_url}/feeds/projects.atom",
         title=translate(locale, FEED_TITLE),
         updated=entries[0]["updated"] if entries else _stamp(utcnow()),
         self_url=self_url,
-        catalog_url=catalog,
+        catalog_url=catalog_link,
         entries=entries,
     )

@@ -6,11 +6,7 @@ status: it appends the history event in the same transaction. Revisions of
 published entries have their own small table and `apply_revision_action`.
 """
 
-from datetime import timedelta
-from typing import Any
-
 from pydantic import ValidationError
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -28,18 +24,14 @@ from app.models import (
     ModerationEvent,
     Permission,
     Project,
-    ProjectComment,
     ProjectRevision,
     ProjectStatus,
     RevisionStatus,
     User,
 )
 from app.schemas.moderation import (
-    CommentPublic,
     ModerationEventPublic,
-    ModerationQueue,
     Person,
-    QueueEntry,
 )
 from app.schemas.project import ProjectCreate, ProjectRecord
 from app.services import notifications, projects, records
@@ -305,7 +297,7 @@ def endorse(
     return projects.working_record(session, project)
 
 
-def _people(session: Session, ids: set[int]) -> dict[int, Person]:
+def people(session: Session, ids: set[int]) -> dict[int, Person]:
     users = session.exec(select(User).where(col(User.id).in_(ids))).all()
     return {
         user.id: Person(id=user.id, name=user.full_name, role=user.role)
@@ -324,7 +316,7 @@ def history(
         .where(ModerationEvent.project_id == project.id)
         .order_by(col(ModerationEvent.id))
     ).all()
-    people = _people(session, {event.actor_id for event in events})
+    actors = people(session, {event.actor_id for event in events})
     return [
         ModerationEventPublic(
             id=event.id or 0,
@@ -332,124 +324,12 @@ def history(
             from_status=event.from_status,
             to_status=event.to_status,
             reason=event.reason,
-            actor=people[event.actor_id],
+            actor=actors[event.actor_id],
             revision_id=event.revision_id,
             created_at=event.created_at,
         )
         for event in events
     ]
-
-
-def add_comment(
-    session: Session, *, public_id: str, author: User, body: str, settings: Settings
-) -> CommentPublic:
-    """A non-public message on an entry; the other side is emailed."""
-    project = projects.find_for_work(session, public_id, author)
-    assert project.id is not None and author.id is not None
-    comment = ProjectComment(project_id=project.id, author_id=author.id, body=body)
-    session.add(comment)
-    notifications.commented(
-        session, project=project, author=author, body=body, settings=settings
-    )
-    session.commit()
-    session.refresh(comment)
-    return CommentPublic(
-        id=comment.id or 0,
-        author=_people(session, {author.id})[author.id],
-        body=comment.body,
-        created_at=comment.created_at,
-    )
-
-
-def list_comments(
-    session: Session, *, public_id: str, user: User
-) -> list[CommentPublic]:
-    project = projects.find_for_work(session, public_id, user)
-    comments = session.exec(
-        select(ProjectComment)
-        .where(ProjectComment.project_id == project.id)
-        .order_by(col(ProjectComment.id))
-    ).all()
-    people = _people(session, {comment.author_id for comment in comments})
-    return [
-        CommentPublic(
-            id=c.id or 0,
-            author=people[c.author_id],
-            body=c.body,
-            created_at=c.created_at,
-        )
-        for c in comments
-    ]
-
-
-def _queue_conditions(
-    statuses: list[ProjectStatus], countries: list[str], min_age_days: int | None
-) -> list[Any]:
-    pending_revision = col(Project.id).in_(
-        select(ProjectRevision.project_id).where(
-            ProjectRevision.status == RevisionStatus.PENDING
-        )
-    )
-    if statuses:
-        waiting: Any = col(Project.status).in_(statuses)
-    else:
-        waiting = (col(Project.status) == Status.SUBMITTED) | pending_revision
-    conditions = [waiting]
-    if countries:
-        conditions.append(col(Project.home_country_iso2).in_(countries))
-    if min_age_days is not None:
-        cutoff = utcnow() - timedelta(days=min_age_days)
-        conditions.append(col(Project.submitted_at) <= cutoff)
-    return conditions
-
-
-def moderation_queue(
-    session: Session,
-    *,
-    statuses: list[ProjectStatus],
-    countries: list[str],
-    min_age_days: int | None,
-    limit: int,
-) -> ModerationQueue:
-    """What awaits a decision, oldest submission first, with counts per country.
-
-    Without a status filter: submitted entries and published entries whose
-    changes await review.
-    """
-    conditions = _queue_conditions(statuses, countries, min_age_days)
-    waiting = session.exec(
-        select(Project)
-        .where(*conditions)
-        .order_by(col(Project.submitted_at), col(Project.id))
-        .limit(limit)
-    ).all()
-    counts = session.exec(
-        select(Project.home_country_iso2, func.count())
-        .where(*conditions)
-        .group_by(col(Project.home_country_iso2))
-    ).all()
-    now = utcnow()
-    revisions = projects.open_revision_statuses(
-        session, [p.id for p in waiting if p.id is not None]
-    )
-    items = [
-        QueueEntry(
-            id=p.public_id,
-            title=p.title_ar or p.title_en or p.title_fr,
-            status=p.status,
-            home_country=p.home_country_iso2,
-            submitted_at=p.submitted_at,
-            waiting_days=(now - p.submitted_at).days if p.submitted_at else 0,
-            endorsed=p.endorsed_at is not None,
-            open_revision=revisions.get(p.id or 0),
-        )
-        for p in waiting
-    ]
-    return ModerationQueue(
-        items=items,
-        total=sum(count for _country, count in counts),
-        counts_by_country={country or "-": count for country, count in counts},
-    )
 
 
 def record_revision_submitted(

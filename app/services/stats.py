@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 from app.models import Country, ProjectCountry
 from app.schemas.search import FacetCount, ProjectFilters
 from app.schemas.stats import MatrixAxis, StatsMatrix, StatsSummary
-from app.services import search
+from app.services import facets
+from app.services import filters as catalog
 
 SUMMARY_DIMENSIONS = ("action_line", "sdg", "country", "technology", "year")
 
@@ -24,15 +25,15 @@ def _sub_regions(session: Session, ids: Any, locale: str) -> list[FacetCount]:
             .group_by(region)
         ).all()
     )
-    return search.labelled(session, search.FILTERS["sub_region"], counts, locale)
+    return facets.labelled(session, catalog.FILTERS["sub_region"], counts, locale)
 
 
 def summary(session: Session, *, filters: ProjectFilters, locale: str) -> StatsSummary:
     """Matching entries counted per action line, SDG, country, sub-region,
     technology and start year, all filters applied."""
-    search.check_codes(session, filters)
-    ids = search.matching_ids(session, filters)
-    by = {name: search.facet(session, name, ids, locale) for name in SUMMARY_DIMENSIONS}
+    catalog.check_codes(session, filters)
+    ids = catalog.matching_ids(session, filters)
+    by = {name: facets.facet(session, name, ids, locale) for name in SUMMARY_DIMENSIONS}
     by["sub_region"] = _sub_regions(session, ids, locale)
     total = session.exec(select(func.count()).select_from(ids.subquery())).one()
     return StatsSummary(total=total, by=by)
@@ -41,8 +42,8 @@ def summary(session: Session, *, filters: ProjectFilters, locale: str) -> StatsS
 def _axis(
     session: Session, name: str, values: set[Any], locale: str
 ) -> list[MatrixAxis]:
-    spec = search.FILTERS[name]
-    labels = search.term_labels(session, spec, locale)
+    spec = catalog.FILTERS[name]
+    labels = facets.term_labels(session, spec, locale)
     ordered = sorted((v for v in values if v in labels), key=lambda v: labels[v][0])
     return [MatrixAxis(value=v, label=labels[v][1]) for v in ordered]
 
@@ -51,9 +52,9 @@ def matrix(
     session: Session, *, filters: ProjectFilters, rows: str, cols: str, locale: str
 ) -> StatsMatrix:
     """Entries per (row value, column value), e.g. action line x country."""
-    search.check_codes(session, filters)
-    ids = search.matching_ids(session, filters)
-    row_spec, col_spec = search.FILTERS[rows], search.FILTERS[cols]
+    catalog.check_codes(session, filters)
+    ids = catalog.matching_ids(session, filters)
+    row_spec, col_spec = catalog.FILTERS[rows], catalog.FILTERS[cols]
     assert row_spec.link is not None and col_spec.link is not None
     row_link = row_spec.link.__table__.alias("r")  # type: ignore[attr-defined]
     col_link = col_spec.link.__table__.alias("c")  # type: ignore[attr-defined]

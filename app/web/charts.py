@@ -16,7 +16,8 @@ from app.i18n import negotiate_locale, translate
 from app.messages import CHART_TITLES, NO_ENTRIES
 from app.models import Sdg
 from app.schemas.search import FacetCount, ProjectFilters
-from app.services import search, stats
+from app.services import filters as catalog
+from app.services import stats
 from app.templating import environment
 
 router = APIRouter(tags=["charts"])
@@ -69,7 +70,7 @@ def _bars_svg(
                 "label": label,
                 "short_label": _short(label),
                 "color": colors.get(entry.value, BAR_COLOR),
-                "href": search.catalog_url(
+                "href": catalog.catalog_url(
                     filters,
                     locale,
                     **{"year_from" if chart == "years" else BARS[chart]: entry.value},
@@ -125,7 +126,7 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
                     "column": column.label,
                     "color": _heat(table.cells[i][j], highest)[0],
                     "ink": _heat(table.cells[i][j], highest)[1],
-                    "href": search.catalog_url(
+                    "href": catalog.catalog_url(
                         filters, locale, action_line=row.value, country=column.value
                     ),
                 }

@@ -25,6 +25,7 @@ from app.messages import (
 from app.models import ActionLine, Country, Sdg, User
 from app.schemas.project import ProjectPublic
 from app.schemas.search import SearchParams, SortOrder
+from app.services import filters as catalog
 from app.services import projects, search
 from app.services.exports import Labels
 from app.web.rendering import render
@@ -113,7 +114,7 @@ def catalog_page(
         if name != "year"
     ]
     chips = []
-    for name in search.FILTERS:
+    for name in catalog.FILTERS:
         for value in getattr(params, name):
             remaining = [v for v in getattr(params, name) if v != value]
             label = next(

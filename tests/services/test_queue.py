@@ -8,7 +8,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.models import ProjectStatus, RevisionStatus, Role, User
 from app.schemas.project import ProjectUpdate
-from app.services import moderation, revisions
+from app.services import queue, revisions
 from tests.factories import make_project, make_user
 
 
@@ -31,14 +31,14 @@ class TestModerationQueue:
         make_project(session, status=ProjectStatus.DRAFT, owner=contributor)
         make_project(session, status=ProjectStatus.APPROVED, owner=contributor)
 
-        queue = moderation.moderation_queue(
+        waiting = queue.moderation_queue(
             session, statuses=[], countries=[], min_age_days=None, limit=100
         )
 
-        assert [item.id for item in queue.items] == [oldest, middle, recent]
-        assert [item.waiting_days for item in queue.items] == [9, 4, 1]
-        assert queue.counts_by_country == {"TN": 2, "EG": 1}
-        assert queue.total == 3
+        assert [item.id for item in waiting.items] == [oldest, middle, recent]
+        assert [item.waiting_days for item in waiting.items] == [9, 4, 1]
+        assert waiting.counts_by_country == {"TN": 2, "EG": 1}
+        assert waiting.total == 3
 
     def test_filters_by_country_age_and_status(
         self, session: Session, contributor: User
@@ -51,10 +51,10 @@ class TestModerationQueue:
             session, status=ProjectStatus.REJECTED, owner=contributor
         ).public_id
 
-        by_country_and_age = moderation.moderation_queue(
+        by_country_and_age = queue.moderation_queue(
             session, statuses=[], countries=["TN"], min_age_days=7, limit=100
         )
-        by_status = moderation.moderation_queue(
+        by_status = queue.moderation_queue(
             session,
             statuses=[ProjectStatus.REJECTED],
             countries=[],
@@ -77,10 +77,10 @@ class TestModerationQueue:
             settings=Settings(environment="test"),
         )
 
-        queue = moderation.moderation_queue(
+        waiting = queue.moderation_queue(
             session, statuses=[], countries=[], min_age_days=None, limit=100
         )
 
-        assert [(i.id, i.open_revision) for i in queue.items] == [
+        assert [(i.id, i.open_revision) for i in waiting.items] == [
             (published.public_id, RevisionStatus.PENDING)
         ]

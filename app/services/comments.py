@@ -1,0 +1,50 @@
+"""The non-public discussion on an entry between its submitters and moderators."""
+
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.models import ProjectComment, User
+from app.schemas.moderation import CommentPublic
+from app.services import moderation, notifications, projects
+
+
+def add_comment(
+    session: Session, *, public_id: str, author: User, body: str, settings: Settings
+) -> CommentPublic:
+    """A non-public message on an entry; the other side is emailed."""
+    project = projects.find_for_work(session, public_id, author)
+    assert project.id is not None and author.id is not None
+    comment = ProjectComment(project_id=project.id, author_id=author.id, body=body)
+    session.add(comment)
+    notifications.commented(
+        session, project=project, author=author, body=body, settings=settings
+    )
+    session.commit()
+    session.refresh(comment)
+    return CommentPublic(
+        id=comment.id or 0,
+        author=moderation.people(session, {author.id})[author.id],
+        body=comment.body,
+        created_at=comment.created_at,
+    )
+
+
+def list_comments(
+    session: Session, *, public_id: str, user: User
+) -> list[CommentPublic]:
+    project = projects.find_for_work(session, public_id, user)
+    comments = session.exec(
+        select(ProjectComment)
+        .where(ProjectComment.project_id == project.id)
+        .order_by(col(ProjectComment.id))
+    ).all()
+    authors = moderation.people(session, {comment.author_id for comment in comments})
+    return [
+        CommentPublic(
+            id=c.id or 0,
+            author=authors[c.author_id],
+            body=c.body,
+            created_at=c.created_at,
+        )
+        for c in comments
+    ]

@@ -1,0 +1,163 @@
+"""Facet counts: per value of a taxonomy, over the entries a query selects."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import Session, col, select
+
+from app.i18n import translate
+from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS
+from app.models import ActionLine, Project
+from app.schemas.search import FacetCount, ProjectFilters
+from app.services import taxonomy
+from app.services.filters import FILTERS, Filter, matching_ids
+
+FACETS = (
+    "action_line",
+    "sdg",
+    "country",
+    "entity_type",
+    "technology",
+    "activity_type",
+    "implementation_status",
+    "year",
+)
+
+
+def term_labels(
+    session: Session, spec: Filter, locale: str
+) -> dict[Any, tuple[int, str]]:
+    """Term value -> (display order, name in `locale`)."""
+    assert spec.term is not None
+    terms = session.exec(select(spec.term)).all()
+    return {
+        getattr(term, spec.key): (term.sort_order, getattr(term, f"name_{locale}"))
+        for term in terms
+    }
+
+
+def _facet_link(session: Session, name: str, ids: Any, locale: str) -> list[FacetCount]:
+    spec = FILTERS[name]
+    assert spec.link is not None
+    column = getattr(spec.link, spec.link_column)
+    member = col(spec.link.project_id).in_(ids)
+    counts = dict(
+        session.exec(
+            select(column, func.count(func.distinct(spec.link.project_id)))
+            .where(member)
+            .group_by(column)
+        ).all()
+    )
+    if name == "action_line":
+        # A parent line (C7) counts each entry filed under it or its sub-lines once.
+        for parent in session.exec(
+            select(ActionLine.parent_code)
+            .where(col(ActionLine.parent_code).is_not(None))
+            .distinct()
+        ).all():
+            lines = taxonomy.with_sub_lines(session, [parent or ""])
+            counts[parent] = session.exec(
+                select(func.count(func.distinct(spec.link.project_id)))
+                .where(member)
+                .where(column.in_(lines))
+            ).one()
+    return labelled(session, spec, counts, locale)
+
+
+def labelled(
+    session: Session, spec: Filter, counts: dict[Any, int], locale: str
+) -> list[FacetCount]:
+    labels = term_labels(session, spec, locale)
+    return [
+        FacetCount(value=value, label=labels[value][1], count=count)
+        for value, count in sorted(counts.items(), key=lambda vc: labels[vc[0]][0])
+        if count and value in labels
+    ]
+
+
+def _facet_column(
+    session: Session, name: str, ids: Any, locale: str
+) -> list[FacetCount]:
+    spec = FILTERS[name]
+    counts = dict(
+        session.exec(
+            select(spec.column, func.count())
+            .where(col(Project.id).in_(ids))
+            .where(spec.column.is_not(None))
+            .group_by(spec.column)
+        ).all()
+    )
+    if spec.term is not None:
+        return labelled(session, spec, counts, locale)
+    names = {
+        "implementation_status": IMPLEMENTATION_STATUS_LABELS,
+        "scope": SCOPE_LABELS,
+    }
+    return [
+        FacetCount(value=value, label=translate(locale, names[name][value]), count=n)
+        for value, n in counts.items()
+    ]
+
+
+def _facet_year(session: Session, ids: Any) -> list[FacetCount]:
+    """Entries running in each year (from their start to their end, or on while
+    they have none): the sense of the year_from/year_to filter, so a year's
+    count is exactly what a link filtered to that year lists."""
+    start, end = col(Project.start_date), col(Project.end_date)
+    first, last_start, last_end = session.exec(
+        select(
+            func.min(func.extract("year", start)),
+            func.max(func.extract("year", start)),
+            func.max(func.extract("year", end)),
+        )
+        .where(col(Project.id).in_(ids))
+        .where(start.is_not(None))
+    ).one()
+    if first is None:
+        return []
+    years = range(
+        int(first), min(max(int(last_start), int(last_end or 0)), int(first) + 200) + 1
+    )
+    running = [
+        func.sum(
+            case(
+                (
+                    and_(
+                        start <= date(year, 12, 31),
+                        or_(end.is_(None), end >= date(year, 1, 1)),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        for year in years
+    ]
+    totals = session.execute(
+        select(*running).where(col(Project.id).in_(ids)).where(start.is_not(None))
+    ).one()
+    return [
+        FacetCount(value=year, label=str(year), count=int(count))
+        for year, count in reversed(list(zip(years, totals, strict=True)))
+        if count
+    ]
+
+
+def facet(session: Session, name: str, ids: Any, locale: str) -> list[FacetCount]:
+    """Counts of the entries in `ids` per value of facet `name`."""
+    if name == "year":
+        return _facet_year(session, ids)
+    if FILTERS[name].link is not None:
+        return _facet_link(session, name, ids, locale)
+    return _facet_column(session, name, ids, locale)
+
+
+def facet_counts(
+    session: Session, filters: ProjectFilters, locale: str
+) -> dict[str, list[FacetCount]]:
+    """For each facet, counts under every filter except the facet's own."""
+    return {
+        name: facet(session, name, matching_ids(session, filters, without=name), locale)
+        for name in FACETS
+    }

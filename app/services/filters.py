@@ -1,0 +1,205 @@
+"""The catalog's filters, described once, and the queries built from them.
+
+`FILTERS` says, for each search parameter, which taxonomy its codes name and
+what it matches (a link table or a project column). The listing, facets,
+exports, statistics, charts and the feed all start from `matching`, which
+adds the filters to the one visibility rule.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import ColumnElement, literal_column, or_, text
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from app import folding
+from app.errors import ErrorCode, InvalidInput
+from app.models import (
+    ActionLine,
+    ActivityType,
+    Country,
+    EntityType,
+    GdcObjective,
+    Project,
+    ProjectActionLine,
+    ProjectCountry,
+    ProjectGdcObjective,
+    ProjectSdg,
+    ProjectTargetGroup,
+    ProjectTechnology,
+    ProjectWsisTarget,
+    Sdg,
+    SubRegion,
+    TargetGroup,
+    Technology,
+    WsisTarget,
+)
+from app.models.project import ProjectLink
+from app.models.taxonomy import TermBase
+from app.schemas.search import ProjectFilters
+from app.services import projects, records, taxonomy
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One search parameter: the taxonomy its codes name, and what it matches:
+    a link table (many-to-many) or a project column."""
+
+    term: type[TermBase] | None = None
+    key: str = "code"
+    link: type[ProjectLink] | None = None
+    link_column: str = ""
+    column: Any = None
+
+
+FILTERS: dict[str, Filter] = {
+    "action_line": Filter(ActionLine, "code", ProjectActionLine, "action_line_code"),
+    "sdg": Filter(Sdg, "number", ProjectSdg, "sdg_number"),
+    "country": Filter(Country, "iso2", ProjectCountry, "country_iso2"),
+    "sub_region": Filter(SubRegion, "code", ProjectCountry, "country_iso2"),
+    "technology": Filter(Technology, "code", ProjectTechnology, "technology_code"),
+    "target_group": Filter(
+        TargetGroup, "code", ProjectTargetGroup, "target_group_code"
+    ),
+    "wsis_target": Filter(WsisTarget, "code", ProjectWsisTarget, "wsis_target_code"),
+    "gdc_objective": Filter(
+        GdcObjective, "number", ProjectGdcObjective, "gdc_objective_number"
+    ),
+    "entity_type": Filter(EntityType, column=col(Project.lead_org_entity_type_code)),
+    "activity_type": Filter(ActivityType, column=col(Project.activity_type_code)),
+    "implementation_status": Filter(column=col(Project.implementation_status)),
+    "scope": Filter(column=col(Project.scope)),
+}
+
+
+def catalog_url(filters: ProjectFilters, locale: str, **chosen: Any) -> str:
+    """The catalog page showing what `filters` (narrowed by `chosen`) select."""
+    query = filters.model_dump(exclude_defaults=True, exclude={"lang"}, mode="json")
+    query |= {name: [value] for name, value in chosen.items()}
+    query["lang"] = locale
+    return "/projects?" + urlencode(query, doseq=True)
+
+
+# --- validation ---------------------------------------------------------------
+
+
+def check_codes(session: Session, filters: ProjectFilters) -> None:
+    """Unknown codes are a 422 naming the parameter (retired codes are fine)."""
+    problems: list[records.Problem] = []
+    for name, spec in FILTERS.items():
+        values = getattr(filters, name)
+        if spec.term is None or not values:
+            continue
+        for code in taxonomy.unknown_codes(
+            session, spec.term, spec.key, values, allow_retired=True
+        ):
+            problems.append((("query", name), ErrorCode.UNKNOWN_CODE, {"code": code}))
+    if (
+        filters.year_from is not None
+        and filters.year_to is not None
+        and filters.year_to < filters.year_from
+    ):
+        problems.append((("query", "year_to"), ErrorCode.END_BEFORE_START, {}))
+    if problems:
+        raise InvalidInput.collect(problems)
+
+
+# --- conditions -----------------------------------------------------------------
+
+
+def _linked(spec: Filter, values: set[Any]) -> ColumnElement[bool]:
+    assert spec.link is not None
+    column = getattr(spec.link, spec.link_column)
+    return col(Project.id).in_(select(spec.link.project_id).where(column.in_(values)))
+
+
+def _values(session: Session, name: str, values: list[Any]) -> set[Any]:
+    """The values a filter matches: C7 includes its sub-lines; a sub-region its
+    countries."""
+    if name == "action_line":
+        return taxonomy.with_sub_lines(session, values)
+    if name == "sub_region":
+        return set(
+            session.exec(
+                select(Country.iso2).where(col(Country.sub_region_code).in_(values))
+            ).all()
+        )
+    return set(values)
+
+
+def _years(filters: ProjectFilters) -> list[ColumnElement[bool]]:
+    """Entries running at some time within the years asked for."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.year_to is not None:
+        conditions.append(col(Project.start_date) <= date(filters.year_to, 12, 31))
+    if filters.year_from is not None:
+        conditions.append(col(Project.start_date).is_not(None))
+        conditions.append(
+            or_(
+                col(Project.end_date).is_(None),
+                col(Project.end_date) >= date(filters.year_from, 1, 1),
+            )
+        )
+    return conditions
+
+
+def text_match(session: Session, q: str) -> Any:
+    """Entries whose folded text holds every word of `q` (the last as a prefix)."""
+    words = folding.tokens(q)
+    if not words:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        expression = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
+        return col(Project.id).in_(
+            select(literal_column("rowid"))
+            .select_from(text("project_fts"))
+            .where(text("project_fts MATCH :fts").bindparams(fts=expression.strip()))
+        )
+    tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
+    return text(
+        "to_tsvector('simple', project.search_document) "
+        "@@ to_tsquery('simple', :tsquery)"
+    ).bindparams(tsquery=tsquery)
+
+
+def conditions(
+    session: Session, filters: ProjectFilters, *, without: str | None = None
+) -> list[Any]:
+    """The SQL conditions of `filters` (all of them, or all but `without`)."""
+    found: list[Any] = []
+    for name, spec in FILTERS.items():
+        values = getattr(filters, name)
+        if name == without or not values:
+            continue
+        if spec.link is not None:
+            found.append(_linked(spec, _values(session, name, values)))
+        else:
+            found.append(spec.column.in_(values))
+    if without != "year":
+        found += _years(filters)
+    if filters.q:
+        match = text_match(session, filters.q)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def matching(
+    session: Session, filters: ProjectFilters, *, without: str | None = None
+) -> SelectOfScalar[Project]:
+    """The published entries matching `filters`: the base of every output."""
+    return projects.visible_projects(None).where(
+        *conditions(session, filters, without=without)
+    )
+
+
+def matching_ids(
+    session: Session, filters: ProjectFilters, *, without: str | None = None
+) -> Any:
+    """The ids of `matching` entries (for counts over link tables)."""
+    return select(col(Project.id)).where(
+        projects.public_condition(), *conditions(session, filters, without=without)
+    )
