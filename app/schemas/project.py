@@ -293,11 +293,3 @@ class ProjectRecord(ProjectPublic):
     decided_at: datetime | None
     endorsed_at: datetime | None
     open_revision: RevisionStatus | None
-
-
-class ProjectPage(BaseModel):
-    """One page of a listing: `next_cursor` is null on the last page."""
-
-    items: list[ProjectPublic]
-    total: int
-    next_cursor: str | None
