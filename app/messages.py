@@ -281,5 +281,11 @@ FLASH_MESSAGES: dict[str, str] = {
         "Almost done: open the link we emailed you to confirm your address."
     ),
     "verified": N_("Your email address is confirmed. You can sign in."),
+    "reset_sent": N_("If an account uses this address, a reset link is on its way."),
+    "password_set": N_("Your password is saved. You can sign in."),
+}
+SET_PASSWORD_HEADINGS: dict[str, str] = {
+    "reset": N_("Choose a new password"),
+    "invitation": N_("Accept the invitation: choose your password"),
 }
 CSRF_FAILED = N_("This form has expired. Reload the page and try again.")

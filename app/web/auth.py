@@ -1,4 +1,5 @@
-"""Sign in, sign out, register and confirm an email address (pages).
+"""Sign in, sign out, register, confirm an email address, reset a password and
+accept an invitation (pages).
 
 Every form: POST + CSRF token + 303 redirect + a notice; errors re-render the
 form with status 422 and the messages next to the fields.
@@ -13,9 +14,15 @@ from sqlmodel import select
 from app.db import utcnow
 from app.deps import SESSION_COOKIE, SessionDep
 from app.errors import DomainError
-from app.i18n import negotiate_locale
+from app.i18n import negotiate_locale, translate
+from app.messages import SET_PASSWORD_HEADINGS
 from app.models import Country, TokenPurpose
-from app.schemas.user import Credentials, RegistrationIn
+from app.schemas.user import (
+    Credentials,
+    PasswordResetIn,
+    PasswordResetRequest,
+    RegistrationIn,
+)
 from app.services import accounts
 from app.web.forms import FormInvalid, field_errors, parse, read_form
 from app.web.rendering import render, see_other
@@ -166,3 +173,90 @@ async def verify_submit(request: Request, session: SessionDep) -> Response:
         status_code=422,
         token=fields.get("token", ""),
     )
+
+
+@router.get("/reset-password", name="reset_form", response_class=HTMLResponse)
+def reset_form(
+    request: Request, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    """Without a token: ask for a link. With one (from the email): a new password."""
+    if token:
+        return _set_password_form(request, "reset", token)
+    return _form(request, "auth/reset_request.html")
+
+
+def _set_password_form(
+    request: Request,
+    kind: str,
+    token: str,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    return _form(
+        request,
+        "auth/set_password.html",
+        errors=errors,
+        status_code=status_code,
+        token=token,
+        heading=translate(locale, SET_PASSWORD_HEADINGS[kind]),
+        action="/reset-password/confirm" if kind == "reset" else "/invitations/accept",
+    )
+
+
+@router.post("/reset-password", name="reset_request_submit", response_model=None)
+async def reset_request_submit(request: Request, session: SessionDep) -> Response:
+    locale = negotiate_locale(request)
+    fields: dict[str, Any] = {}
+    try:
+        fields = await read_form(request)
+        asked = parse(PasswordResetRequest, fields, locale)
+    except FormInvalid as invalid:
+        return _form(
+            request,
+            "auth/reset_request.html",
+            values=fields,
+            errors=invalid.errors,
+            status_code=422,
+        )
+    accounts.request_password_reset(
+        session, email=asked.email, settings=request.app.state.settings
+    )
+    return see_other(request, f"/login?lang={locale}", flash="reset_sent")
+
+
+async def _set_password(request: Request, session: SessionDep, kind: str) -> Response:
+    """Reset or invitation: a new password from an emailed single-use link."""
+    locale = negotiate_locale(request)
+    fields: dict[str, Any] = {}
+    try:
+        fields = await read_form(request)
+        data = parse(PasswordResetIn, fields, locale)
+        use = accounts.reset_password if kind == "reset" else accounts.accept_invitation
+        use(session, secret=data.token, password=data.password)
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        errors = {"form": [e["msg"] for e in error.detail(locale)]}
+    else:
+        return see_other(request, f"/login?lang={locale}", flash="password_set")
+    token = str(fields.get("token", ""))
+    return _set_password_form(request, kind, token, errors=errors, status_code=422)
+
+
+@router.post("/reset-password/confirm", name="reset_submit", response_model=None)
+async def reset_submit(request: Request, session: SessionDep) -> Response:
+    return await _set_password(request, session, "reset")
+
+
+@router.get("/invitations/accept", name="invitation_form", response_class=HTMLResponse)
+def invitation_form(
+    request: Request, token: Annotated[str, Query(max_length=200)] = ""
+) -> HTMLResponse:
+    return _set_password_form(request, "invitation", token)
+
+
+@router.post("/invitations/accept", name="invitation_submit", response_model=None)
+async def invitation_submit(request: Request, session: SessionDep) -> Response:
+    return await _set_password(request, session, "invitation")

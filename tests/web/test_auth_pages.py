@@ -9,7 +9,7 @@ from app.config import Settings
 from app.deps import SESSION_COOKIE
 from app.models import OutboxMessage, User
 from app.services import mail
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, bearer, make_user
 from tests.support.databases import Database
 from tests.support.smtp import SmtpServer
 
@@ -155,3 +155,108 @@ class TestRegistration:
         assert 'value="سلمى"' in response.text
         with db.make_session() as check:
             assert check.exec(select(OutboxMessage)).all() == []
+
+
+def emailed_token(smtp_server: SmtpServer, to: str) -> str:
+    body = smtp_server.inbox.body(smtp_server.inbox.to(to)[-1])
+    found = re.search(r"token=([\w-]+)", body)
+    assert found
+    return found.group(1)
+
+
+class TestPasswordPages:
+    def test_reset_by_the_emailed_link_then_sign_in(
+        self,
+        db: Database,
+        client: TestClient,
+        session: Session,
+        smtp_server: SmtpServer,
+        mail_settings: Settings,
+    ) -> None:
+        user = make_user(session)
+        asked = client.post(
+            "/reset-password?lang=en",
+            data={"csrf_token": csrf(client, "/reset-password"), "email": user.email},
+            follow_redirects=False,
+        )
+        assert asked.status_code == 303
+        with db.make_session() as worker:
+            mail.deliver_due(worker, mail_settings)
+        secret = emailed_token(smtp_server, user.email)
+
+        form = client.get(f"/reset-password?token={secret}&lang=en")
+        assert "Choose a new password" in form.text
+        done = client.post(
+            "/reset-password/confirm?lang=en",
+            data={
+                "csrf_token": csrf(client, f"/reset-password?token={secret}"),
+                "token": secret,
+                "password": "a brand new password",
+            },
+            follow_redirects=False,
+        )
+
+        assert done.status_code == 303
+        signed_in = client.post(
+            "/api/v1/auth/token",
+            json={"email": user.email, "password": "a brand new password"},
+        )
+        assert signed_in.status_code == 200
+
+    def test_a_used_or_forged_link_re_renders_with_the_error(
+        self, client: TestClient
+    ) -> None:
+        response = client.post(
+            "/reset-password/confirm?lang=fr",
+            data={
+                "csrf_token": csrf(client, "/reset-password?token=forged-token-123"),
+                "token": "forged-token-123",
+                "password": "a brand new password",
+            },
+        )
+
+        assert response.status_code == 422
+        assert 'role="alert"' in response.text
+
+    def test_an_invited_person_chooses_a_password_and_can_sign_in(
+        self,
+        db: Database,
+        client: TestClient,
+        session: Session,
+        admin: User,
+        smtp_server: SmtpServer,
+        mail_settings: Settings,
+    ) -> None:
+        invited = client.post(
+            "/api/v1/invitations",
+            json={
+                "email": "fp.ma@example.org",
+                "full_name": "FP",
+                "role": "focal_point",
+                "country": "MA",
+            },
+            headers=bearer(session, admin),
+        )
+        assert invited.status_code == 201
+        with db.make_session() as worker:
+            mail.deliver_due(worker, mail_settings)
+        secret = emailed_token(smtp_server, "fp.ma@example.org")
+
+        accepted = client.post(
+            "/invitations/accept?lang=ar",
+            data={
+                "csrf_token": csrf(client, f"/invitations/accept?token={secret}"),
+                "token": secret,
+                "password": "focal point password",
+            },
+            follow_redirects=False,
+        )
+
+        assert accepted.status_code == 303
+        assert (
+            client.post(
+                "/api/v1/auth/token",
+                json={"email": "fp.ma@example.org", "password": "focal point password"},
+            ).status_code
+            == 200
+        )
