@@ -25,14 +25,6 @@ REGISTRATION = {
 }
 
 
-def link_token(smtp_server: SmtpServer, to: str) -> str:
-    """The secret in the last emailed link to `to`."""
-    message = smtp_server.inbox.to(to)[-1]
-    found = re.search(r"token=([A-Za-z0-9_-]+)", smtp_server.inbox.body(message))
-    assert found, smtp_server.inbox.body(message)
-    return found.group(1)
-
-
 def deliver(db: Database, settings: Settings) -> None:
     with db.make_session() as session:
         mail.deliver_due(session, settings)
@@ -72,7 +64,7 @@ class TestRegistration:
         deliver(db, mail_settings)
         (message,) = smtp_server.inbox.to(account["email"])
         assert message["Content-Language"] == "fr"
-        token = link_token(smtp_server, account["email"])
+        token = smtp_server.inbox.link_token(account["email"])
         verified = client.post("/api/v1/auth/verify-email", json={"token": token})
         assert verified.json()["email_verified"] is True
 
@@ -89,7 +81,7 @@ class TestRegistration:
     ) -> None:
         client.post("/api/v1/auth/register", json=REGISTRATION)
         deliver(db, mail_settings)
-        token = link_token(smtp_server, "amal.contributor@example.org")
+        token = smtp_server.inbox.link_token("amal.contributor@example.org")
         client.post("/api/v1/auth/verify-email", json={"token": token})
 
         again = client.post("/api/v1/auth/verify-email", json={"token": token})
@@ -209,7 +201,7 @@ class TestPasswordReset:
         asked = client.post("/api/v1/auth/password-reset", json={"email": user.email})
         assert asked.status_code == 202
         deliver(db, mail_settings)
-        token = link_token(smtp_server, user.email)
+        token = smtp_server.inbox.link_token(user.email)
         new_password = "a brand new password"
 
         reset = client.post(
@@ -266,7 +258,7 @@ class TestInvitations:
         accepted = client.post(
             "/api/v1/auth/invitations/accept",
             json={
-                "token": link_token(smtp_server, "focal.eg@example.org"),
+                "token": smtp_server.inbox.link_token("focal.eg@example.org"),
                 "password": "focal point password",
             },
         )

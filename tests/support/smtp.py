@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
 
 import email
+import re
 import socket
 from dataclasses import dataclass, field
 from email.message import Message
@@ -23,6 +24,13 @@ class Inbox:
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
+
+    def link_token(self, address: str) -> str:
+        """The secret in the link of the last message to `address`."""
+        body = self.body(self.to(address)[-1])
+        found = re.search(r"token=([A-Za-z0-9_-]+)", body)
+        assert found, body
+        return found.group(1)
 
     def body(self, message: Message) -> str:
         payload = message.get_payload(decode=True)
