@@ -22,3 +22,21 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
   touch "$stamp"
 fi
+
+# Front-end files from the npm registry (package-lock.json): the fonts the app
+# serves itself (copied into app/static/fonts) and, for the tests, axe-core.
+if command -v npm >/dev/null; then
+  npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)-${extra:-base}"
+  if [ ! -f "$npm_stamp" ]; then
+    omit=""
+    [ -z "$extra" ] && omit="--omit=dev"
+    npm ci --no-audit --no-fund --loglevel=error $omit
+    touch "$npm_stamp"
+  fi
+  mkdir -p app/static/fonts
+  cp node_modules/@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-{400,700}-normal.woff2 \
+     node_modules/@fontsource/noto-sans/files/noto-sans-latin{,-ext}-{400,700}-normal.woff2 \
+     app/static/fonts/
+else
+  echo "npm not found: pages will use the system's fonts (install nodejs and npm)" >&2
+fi

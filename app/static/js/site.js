@@ -1,0 +1,1 @@
+// Small enhancements; every page works without them.
