@@ -8,10 +8,11 @@ has the shape of FastAPI's own validation errors, `{"detail": [{"loc", "msg",
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -187,6 +188,9 @@ def _respond(
     if request.url.path.startswith(MACHINE_PATHS):
         body = {"detail": detail, **(extra or {})}
         return JSONResponse(body, status_code=status, headers=headers)
+    if status == 401:  # a page that needs a signed-in user: sign in, then back
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
     from app.web.rendering import render  # the page layer renders its own errors
 
     locale = _locale(request)

@@ -87,10 +87,12 @@ class ErrorCode(StrEnum):
     ALREADY_ENDORSED = "ALREADY_ENDORSED"
     HTTP_ERROR = "HTTP_ERROR"
     VALIDATION_ERROR = "VALIDATION_ERROR"
+    CSRF_FAILED = "CSRF_FAILED"
 
 
 # The project's own rules (raised as PydanticCustomError or DomainError).
 RULE_MESSAGES: dict[str, str] = {
+    ErrorCode.CSRF_FAILED: N_("This form has expired. Reload the page and try again."),
     ErrorCode.TEXT_HAS_NUL: N_("Text cannot contain NUL characters."),
     ErrorCode.NOT_UNIQUE: N_("Each value may be given only once."),
     ErrorCode.REQUIRED_IN_ORIGINAL_LANGUAGE: N_(
@@ -176,6 +178,38 @@ ACTION_LABELS: dict[str, str] = {
     "edit": N_("edit"),
 }
 
+# The same, as shown on their own: status badges, buttons, history lines.
+STATUS_NAMES: dict[str, str] = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "changes_requested": N_("Changes requested"),
+    "approved": N_("Published"),
+    "rejected": N_("Rejected"),
+    "withdrawn": N_("Withdrawn"),
+    "archived": N_("Archived"),
+}
+ACTION_BUTTONS: dict[str, str] = {
+    "submit": N_("Submit for review"),
+    "withdraw": N_("Withdraw"),
+    "approve": N_("Approve and publish"),
+    "request_changes": N_("Request changes"),
+    "reject": N_("Reject"),
+    "archive": N_("Archive"),
+    "endorse": N_("Endorse"),
+}
+HISTORY_LINES: dict[str, str] = {
+    "submit": N_("Submitted"),
+    "withdraw": N_("Withdrawn"),
+    "approve": N_("Approved and published"),
+    "request_changes": N_("Changes requested"),
+    "reject": N_("Rejected"),
+    "archive": N_("Archived"),
+    "endorse": N_("Endorsed by the focal point"),
+    "submit_revision": N_("Changes to the published entry submitted"),
+    "approve_revision": N_("Changes approved and published"),
+    "request_revision_changes": N_("Changes to the revision requested"),
+    "reject_revision": N_("Revision rejected"),
+}
 IMPLEMENTATION_STATUS_LABELS: dict[str, str] = {
     "planned": N_("Planned"),
     "ongoing": N_("Ongoing"),
@@ -283,9 +317,21 @@ FLASH_MESSAGES: dict[str, str] = {
     "verified": N_("Your email address is confirmed. You can sign in."),
     "reset_sent": N_("If an account uses this address, a reset link is on its way."),
     "password_set": N_("Your password is saved. You can sign in."),
+    "draft_saved": N_("Draft saved."),
+    "submitted": N_("Submitted: a moderator will review the entry."),
+    "revision_submitted": N_(
+        "Your changes are sent for review; the published version stays until then."
+    ),
+    "withdrawn": N_("The submission is withdrawn."),
+    "endorsed": N_("Endorsement recorded."),
+    "deleted": N_("The draft is deleted."),
+    "commented": N_("Comment sent."),
+    "decided": N_("Decision recorded; the submitter is notified."),
+    "user_updated": N_("The account is updated."),
+    "invited": N_("Invitation sent."),
 }
 SET_PASSWORD_HEADINGS: dict[str, str] = {
     "reset": N_("Choose a new password"),
     "invitation": N_("Accept the invitation: choose your password"),
 }
-CSRF_FAILED = N_("This form has expired. Reload the page and try again.")
+CSRF_FAILED = RULE_MESSAGES[ErrorCode.CSRF_FAILED]

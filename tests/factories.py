@@ -4,10 +4,12 @@ import itertools
 from functools import lru_cache
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
 from app.db import utcnow
+from app.deps import SESSION_COOKIE
 from app.models import Language, Project, ProjectStatus, Role, TokenPurpose, User
 from app.schemas.project import ProjectCreate, ProjectDraft
 from app.security import hash_password
@@ -124,3 +126,39 @@ def make_project(
     return projects.create_project(
         session, data=data, owner=owner, status=status, is_sample=is_sample
     )
+
+
+def sign_in(client: TestClient, session: Session, user: User) -> None:
+    """Give `client` the session cookie of `user` (as the sign-in page does)."""
+    secret, _token = accounts.issue_token(
+        session, user=user, purpose=TokenPurpose.SESSION, settings=Settings()
+    )
+    session.commit()
+    client.cookies.set(SESSION_COOKIE, secret)
+
+
+def form_fields(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A project record (as `project_data` gives it) as the entry form posts it."""
+    fields: list[tuple[str, str]] = []
+
+    def add(prefix: str, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                add(f"{prefix}.{key}", inner)
+        elif isinstance(value, list) and prefix == "partners":
+            for row, partner in enumerate(value):
+                add(f"partners.{row}", partner)
+        elif isinstance(value, list) and prefix == "keywords":
+            fields.append(("keywords", ", ".join(value)))
+        elif isinstance(value, list):
+            fields.extend((prefix, str(item)) for item in value)
+        elif isinstance(value, bool):
+            fields.append((prefix, "yes" if value else "no"))
+        else:
+            fields.append((prefix, str(value)))
+
+    for name, value in data.items():
+        add(name, value)
+    return fields

@@ -27,7 +27,10 @@ def _no_nul(value: str) -> str:
     return value
 
 
-CleanText = Annotated[str, AfterValidator(_no_nul)]
+NoNul = AfterValidator(_no_nul)
+# Text with the NUL check. Constraints go *before* NoNul: `Annotated[str,
+# StringConstraints(...), NoNul]` (after it, pydantic checks lengths unstripped).
+CleanText = Annotated[str, NoNul]
 
 # A taxonomy code as typed by a client: action line "C7.3", technology
 # "generative_ai", SDG target "a". Whether it names a term is checked against data.

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.models import ModerationAction, ProjectStatus, RevisionStatus, Role
-from app.schemas.common import CleanText
+from app.schemas.common import NoNul
 
 Reason = Annotated[
-    CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), NoNul
 ]
 
 
@@ -61,8 +61,9 @@ class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     body: Annotated[
-        CleanText,
+        str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=10000),
+        NoNul,
     ]
 
 

@@ -41,16 +41,18 @@ from app.schemas.common import (
     Code,
     Iso2,
     LocalizedText,
+    NoNul,
     TermNumber,
     rule_error,
 )
 
 Name = Annotated[
-    CleanText,
+    str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS),
+    NoNul,
 ]
 Keyword = Annotated[
-    CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), NoNul
 ]
 
 

@@ -7,13 +7,13 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from app.models.project import Language
 from app.models.user import Role
-from app.schemas.common import CleanText, Iso2
+from app.schemas.common import Iso2, NoNul
 
 PASSWORD_MIN_LENGTH = 10
 
 Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=256)]
 PersonName = Annotated[
-    CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
 Secret = Annotated[str, StringConstraints(min_length=10, max_length=200)]
 

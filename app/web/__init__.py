@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from app.web import auth, charts, feeds, pages
+from app.web import auth, charts, desk, feeds, pages, submission
 
 web_router = APIRouter()
 web_router.include_router(charts.router)
 web_router.include_router(feeds.router)
+web_router.include_router(submission.router)  # /projects/new before /projects/{id}
 web_router.include_router(pages.router)
 web_router.include_router(auth.router)
+web_router.include_router(desk.router)

@@ -47,9 +47,22 @@ def _form(
     )
 
 
+def _local_path(target: object) -> str | None:
+    """`target` if it is a path on this site (never another host)."""
+    if (
+        isinstance(target, str)
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+    ):
+        return target
+    return None
+
+
 @router.get("/login", name="login_form", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return _form(request, "auth/login.html")
+def login_form(
+    request: Request, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> HTMLResponse:
+    return _form(request, "auth/login.html", values={"next": _local_path(next) or ""})
 
 
 @router.post("/login", name="login_submit", response_model=None)
@@ -58,7 +71,9 @@ async def login_submit(request: Request, session: SessionDep) -> Response:
     fields: dict[str, Any] = {}
     try:
         fields = await read_form(request)
-        credentials = parse(Credentials, fields, locale)
+        credentials = parse(
+            Credentials, {k: v for k, v in fields.items() if k != "next"}, locale
+        )
         user = accounts.authenticate(
             session, email=credentials.email, password=credentials.password
         )
@@ -81,7 +96,11 @@ async def login_submit(request: Request, session: SessionDep) -> Response:
         purpose=TokenPurpose.SESSION,
         settings=request.app.state.settings,
     )
-    response = see_other(request, f"/?lang={locale}", flash="signed_in")
+    response = see_other(
+        request,
+        _local_path(fields.get("next")) or f"/?lang={locale}",
+        flash="signed_in",
+    )
     response.set_cookie(
         SESSION_COOKIE,
         secret,

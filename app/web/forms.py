@@ -10,7 +10,12 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from app.errors import DomainError, translate_validation_errors
+from app.errors import (
+    DomainError,
+    ErrorCode,
+    PermissionDenied,
+    translate_validation_errors,
+)
 from app.i18n import negotiate_locale, translate
 from app.messages import CSRF_FAILED
 from app.web.rendering import csrf_ok
@@ -27,27 +32,57 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-async def read_form(request: Request) -> dict[str, Any]:
-    """The posted fields, after the CSRF check (a failed one is a form error)."""
+async def read_form_lists(request: Request) -> dict[str, list[str]]:
+    """Every posted value of every field, after the CSRF check (a failed one is
+    a form error)."""
     form = await request.form()
-    fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    if not csrf_ok(request, fields.pop("csrf_token", None)):
+    fields: dict[str, list[str]] = defaultdict(list)
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields[key].append(value)
+    submitted = fields.pop("csrf_token", None)
+    if not csrf_ok(request, submitted[-1] if submitted else None):
         locale = negotiate_locale(request)
         raise FormInvalid({"form": [translate(locale, CSRF_FAILED)]})
-    return fields
+    return dict(fields)
+
+
+async def read_action_form(request: Request) -> dict[str, list[str]]:
+    """Like `read_form_lists`, for a button that has no form to show again: a
+    failed CSRF check is a 403 (the error page)."""
+    try:
+        return await read_form_lists(request)
+    except FormInvalid as invalid:
+        raise PermissionDenied(ErrorCode.CSRF_FAILED) from invalid
+
+
+async def read_form(request: Request) -> dict[str, Any]:
+    """The posted fields (the last value of each), after the CSRF check."""
+    return {key: values[-1] for key, values in (await read_form_lists(request)).items()}
 
 
 def field_errors(error: ValidationError | DomainError, locale: str) -> Errors:
     """{field: [messages]} from a schema or service error ("form" if no field)."""
-    if isinstance(error, ValidationError):
+    if isinstance(error, ValidationError):  # a schema's own error: no prefix
         entries = translate_validation_errors(error.errors(), locale)
+        prefixed = False
     else:
         entries = error.detail(locale)
+        prefixed = True
     errors: Errors = defaultdict(list)
     for entry in entries:
-        path = [str(part) for part in entry["loc"] if part not in ("body", "query")]
-        errors[path[0] if path else "form"].append(entry["msg"])
+        loc = [str(part) for part in entry["loc"]]
+        errors[error_key(loc[1:] if prefixed else loc)].append(entry["msg"])
     return dict(errors)
+
+
+def error_key(loc: list[str]) -> str:
+    """The form field an error is about: `["sdgs", "0"]` -> "sdgs",
+    `["partners", "0", "name"]` -> "partners.0.name"."""
+    parts = list(loc)
+    if len(parts) > 1 and parts[-1].isdigit():
+        parts = parts[:-1]
+    return ".".join(parts) or "form"
 
 
 def parse(model: type[Model], fields: dict[str, Any], locale: str) -> Model:

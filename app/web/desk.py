@@ -1,0 +1,328 @@
+"""The moderators' desk (pages): the queue, an entry's review page, decisions
+and comments. Decisions go through the workflow services, as over the API."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import Session
+
+from app.config import Settings
+from app.deps import ModeratorUser, SessionDep, SettingsDep
+from app.errors import DomainError, InvalidInput
+from app.i18n import negotiate_locale, translate
+from app.messages import (
+    ACTION_BUTTONS,
+    EXPORT_COLUMNS,
+    HISTORY_LINES,
+    LANGUAGE_NAMES,
+    STATUS_NAMES,
+    ErrorCode,
+)
+from app.models import ProjectStatus, User
+from app.schemas.common import Iso2
+from app.schemas.moderation import CommentIn
+from app.schemas.project import ProjectRecord
+from app.services import comments, moderation, projects, queue, revisions
+from app.services.exports import Labels
+from app.web.forms import Errors, FormInvalid, field_errors, parse, read_action_form
+from app.web.rendering import render, see_other
+
+router = APIRouter(include_in_schema=False)
+ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
+DECISIONS = ("approve", "request_changes", "reject", "archive")
+REVISION_DECISIONS = ("approve", "request_changes", "reject")
+
+
+@router.get("/moderation", name="moderation_queue_page", response_class=HTMLResponse)
+def moderation_queue_page(
+    request: Request,
+    session: SessionDep,
+    moderator: ModeratorUser,
+    status: Annotated[list[ProjectStatus], Query()] = [],  # noqa: B006
+    country: Annotated[list[Iso2], Query()] = [],  # noqa: B006
+    min_age_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    waiting = queue.moderation_queue(
+        session,
+        statuses=status,
+        countries=country,
+        min_age_days=min_age_days,
+        limit=200,
+    )
+    names = Labels(session, locale).names
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "current_user": moderator,
+            "queue": waiting,
+            "names": names,
+            "status_names": _status_names(locale),
+            "chosen": {
+                "status": status,
+                "country": country,
+                "min_age_days": min_age_days,
+            },
+        },
+    )
+
+
+def _status_names(locale: str) -> dict[str, str]:
+    return {key: translate(locale, name) for key, name in STATUS_NAMES.items()}
+
+
+def _shown(value: Any, labels: Labels, field: str) -> str:
+    """A record value as one line of text for the review page and the diff."""
+    taxonomy = {
+        "countries": "country",
+        "action_lines": "action_line",
+        "primary_action_line": "action_line",
+        "sdgs": "sdg",
+        "wsis_targets": "wsis_target",
+        "gdc_objectives": "gdc_objective",
+        "technologies": "technology",
+        "target_groups": "target_group",
+        "activity_type": "activity_type",
+        "funding_source": "funding_source",
+        "budget_range": "budget_range",
+    }.get(field)
+    if value in (None, [], {}, ""):
+        return "—"
+    if taxonomy and isinstance(value, list):
+        return labels.many(taxonomy, value, with_code=True)
+    if taxonomy:
+        return labels.one(taxonomy, value, with_code=True)
+    if isinstance(value, dict):
+        return (
+            " · ".join(
+                f"{key}: {_shown(inner, labels, key)}"
+                for key, inner in value.items()
+                if inner not in (None, [], {}, "")
+            )
+            or "—"
+        )
+    if isinstance(value, list):
+        return "; ".join(_shown(item, labels, "") for item in value)
+    return str(value)
+
+
+def _field_label(locale: str, field: str) -> str:
+    return (
+        translate(locale, EXPORT_COLUMNS[field]) if field in EXPORT_COLUMNS else field
+    )
+
+
+def _review(
+    request: Request,
+    session: Session,
+    moderator: User,
+    public_id: str,
+    *,
+    errors: Errors | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    project = projects.find_for_work(session, public_id, moderator)
+    record: ProjectRecord = projects.working_record(session, project)
+    labels = Labels(session, locale)
+    data = record.model_dump(mode="json")
+    shown = [
+        (_field_label(locale, field), _shown(data.get(field), labels, field))
+        for field in (
+            "lead_organization",
+            "partners",
+            "countries",
+            "scope",
+            "activity_type",
+            "implementation_status",
+            "start_date",
+            "end_date",
+            "website",
+            "primary_action_line",
+            "action_lines",
+            "sdgs",
+            "wsis_targets",
+            "gdc_objectives",
+            "technologies",
+            "target_groups",
+            "funding_source",
+            "budget_range",
+            "keywords",
+            "responsible_ai",
+            "contact",
+        )
+    ]
+    revision = None
+    if record.open_revision is not None:
+        view = revisions.revision_view(session, public_id=public_id, user=moderator)
+        revision = {
+            "view": view,
+            "changes": [
+                (
+                    _field_label(locale, change.field),
+                    _shown(change.before, labels, change.field),
+                    _shown(change.after, labels, change.field),
+                )
+                for change in view.changes
+            ],
+        }
+    allowed = moderation.allowed_actions(moderator, project)
+    decisions = (
+        [a for a in REVISION_DECISIONS if record.open_revision == "pending"]
+        if revision
+        else [a for a in DECISIONS if a in allowed]
+    )
+    history = moderation.history(session, public_id=public_id, user=moderator)
+    return render(
+        request,
+        "moderation/review.html",
+        {
+            "current_user": moderator,
+            "record": record,
+            "texts": [
+                (_field_label(locale, key), getattr(record, key))
+                for key in ("title", "summary", "description", "impact", "challenges")
+            ],
+            "shown": shown,
+            "revision": revision,
+            "decisions": [(a, translate(locale, ACTION_BUTTONS[a])) for a in decisions],
+            "history": [
+                (event, translate(locale, HISTORY_LINES[event.action]))
+                for event in history
+            ],
+            "comments": comments.list_comments(
+                session, public_id=public_id, user=moderator
+            ),
+            "status_names": _status_names(locale),
+            "country_names": labels.names["country"],
+            "language_names": {
+                k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
+            },
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/moderation/{project_id}", name="review_page", response_class=HTMLResponse)
+def review_page(
+    request: Request,
+    session: SessionDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> HTMLResponse:
+    return _review(request, session, moderator, project_id)
+
+
+def _decide(
+    session: Session,
+    settings: Settings,
+    moderator: User,
+    public_id: str,
+    *,
+    action: str,
+    reason: str | None,
+    on_revision: bool,
+) -> None:
+    if on_revision:
+        if action not in REVISION_DECISIONS:
+            raise InvalidInput(ErrorCode.VALIDATION_ERROR, loc=("body", "action"))
+        revisions.decide_revision(
+            session,
+            public_id=public_id,
+            moderator=moderator,
+            action=action,
+            reason=reason,
+            settings=settings,
+        )
+        return
+    if action not in DECISIONS:
+        raise InvalidInput(ErrorCode.VALIDATION_ERROR, loc=("body", "action"))
+    moderation.decide(
+        session,
+        public_id=public_id,
+        moderator=moderator,
+        action=action,
+        reason=reason,
+        settings=settings,
+    )
+
+
+@router.post(
+    "/moderation/{project_id}/decision", name="decide_page", response_model=None
+)
+async def decide_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> Response:
+    """Approve, request changes, reject or archive; a missing reason re-renders
+    the review page (422) with the message next to the reason box."""
+    locale = negotiate_locale(request)
+    fields = await read_action_form(request)
+    action = (fields.get("action") or [""])[-1]
+    reason = (fields.get("reason") or [""])[-1].strip() or None
+    try:
+        _decide(
+            session,
+            settings,
+            moderator,
+            project_id,
+            action=action,
+            reason=reason,
+            on_revision=(fields.get("target") or [""])[-1] == "revision",
+        )
+    except DomainError as error:
+        if error.status_code != 422:
+            raise
+        return _review(
+            request,
+            session,
+            moderator,
+            project_id,
+            errors=field_errors(error, locale),
+            values={"reason": reason or ""},
+            status_code=422,
+        )
+    return see_other(request, f"/moderation?lang={locale}", flash="decided")
+
+
+@router.post(
+    "/moderation/{project_id}/comments", name="comment_page", response_model=None
+)
+async def comment_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> Response:
+    locale = negotiate_locale(request)
+    fields = await read_action_form(request)
+    try:
+        comment = parse(CommentIn, {"body": (fields.get("body") or [""])[-1]}, locale)
+    except FormInvalid as invalid:
+        return _review(
+            request,
+            session,
+            moderator,
+            project_id,
+            errors=invalid.errors,
+            status_code=422,
+        )
+    comments.add_comment(
+        session,
+        public_id=project_id,
+        author=moderator,
+        body=comment.body,
+        settings=settings,
+    )
+    return see_other(
+        request, f"/moderation/{project_id}?lang={locale}", flash="commented"
+    )

@@ -1,0 +1,241 @@
+"""The entry form: posted fields <-> the record shape the API validates, and the
+choices each field offers.
+
+Field names follow the record: `title.ar`, `lead_organization.name`,
+`partners.0.name`, `responsible_ai.data_sources`; a list field (`sdgs`,
+`countries`, ...) is posted once per chosen value. A record read back from a
+post keeps what was typed as typed (an impossible date stays as typed), so a
+form shown again with its errors loses nothing.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.i18n import translate
+from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS, YES_NO
+from app.models import (
+    ActionLine,
+    ActionLineSdg,
+    ActivityType,
+    BudgetRange,
+    Country,
+    EntityType,
+    FundingSource,
+    GdcObjective,
+    Sdg,
+    TargetGroup,
+    Technology,
+    WsisTarget,
+)
+from app.models.project import GeographicScope, ImplementationStatus
+from app.models.taxonomy import TermBase
+
+LANGUAGES = ("ar", "en", "fr")
+TEXTS = ("title", "summary", "description", "impact", "challenges")
+LIST_FIELDS = frozenset(
+    {
+        "countries",
+        "action_lines",
+        "sdgs",
+        "wsis_targets",
+        "gdc_objectives",
+        "technologies",
+        "target_groups",
+    }
+)
+SCALARS = (
+    "original_language",
+    "scope",
+    "activity_type",
+    "implementation_status",
+    "start_date",
+    "end_date",
+    "website",
+    "primary_action_line",
+    "funding_source",
+    "budget_range",
+)
+ORGANIZATION_FIELDS = ("name", "entity_type", "country", "website")
+RESPONSIBLE_AI_FIELDS = (
+    "data_sources",
+    "human_oversight",
+    "risk_assessment_done",
+    "affected_groups",
+    "unesco_alignment",
+)
+BLANK_PARTNER_ROWS = 2
+KEYWORD_SEPARATORS = re.compile(r"[,،;؛\n]")
+
+
+def _text(fields: dict[str, list[str]], name: str) -> str | None:
+    value = (fields.get(name) or [""])[-1].strip()
+    return value or None
+
+
+def _group(
+    fields: dict[str, list[str]], prefix: str, names: tuple[str, ...]
+) -> dict[str, Any] | None:
+    values = {name: _text(fields, f"{prefix}.{name}") for name in names}
+    return values if any(v is not None for v in values.values()) else None
+
+
+def _partners(fields: dict[str, list[str]]) -> list[dict[str, Any]]:
+    rows = sorted(
+        {
+            int(m.group(1))
+            for key in fields
+            if (m := re.fullmatch(r"partners\.(\d{1,2})\.\w+", key))
+        }
+    )
+    found = (_group(fields, f"partners.{row}", ORGANIZATION_FIELDS) for row in rows)
+    return [partner for partner in found if partner is not None]
+
+
+def record_from_form(fields: dict[str, list[str]]) -> dict[str, Any]:
+    """The record a posted form describes; blank fields are left out (null)."""
+    record: dict[str, Any] = {
+        name: {lang: _text(fields, f"{name}.{lang}") for lang in LANGUAGES}
+        for name in TEXTS
+    }
+    record |= {name: _text(fields, name) for name in SCALARS}
+    record |= {
+        name: [v.strip() for v in fields.get(name, []) if v.strip()]
+        for name in LIST_FIELDS
+    }
+    keywords = _text(fields, "keywords") or ""
+    record["keywords"] = [
+        k.strip() for k in KEYWORD_SEPARATORS.split(keywords) if k.strip()
+    ]
+    record["lead_organization"] = _group(
+        fields, "lead_organization", ORGANIZATION_FIELDS
+    )
+    record["partners"] = _partners(fields)
+    record["contact"] = _group(fields, "contact", ("name", "email"))
+    record["responsible_ai"] = (
+        _group(fields, "responsible_ai", RESPONSIBLE_AI_FIELDS) or {}
+    )
+    risk = record["responsible_ai"].get("risk_assessment_done")
+    if risk is not None:
+        record["responsible_ai"]["risk_assessment_done"] = {
+            "yes": True,
+            "no": False,
+        }.get(risk, risk)
+    return record
+
+
+def form_values(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored record as the form shows it (lists as strings, blank rows added)."""
+    values = dict(record)
+    values["keywords"] = ", ".join(record.get("keywords") or [])
+    for name in LIST_FIELDS:
+        values[name] = [str(v) for v in record.get(name) or []]
+    partners = list(record.get("partners") or [])
+    values["partners"] = partners + [{}] * BLANK_PARTNER_ROWS
+    ai = dict(record.get("responsible_ai") or {})
+    risk = ai.get("risk_assessment_done")
+    if isinstance(risk, bool):
+        ai["risk_assessment_done"] = "yes" if risk else "no"
+    values["responsible_ai"] = ai
+    for name in TEXTS:
+        values[name] = record.get(name) or {}
+    for name in ("lead_organization", "contact"):
+        values[name] = record.get(name) or {}
+    return values
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    parent: str | None = None
+    colour: str | None = None
+    sdgs: list[int] = field(default_factory=list)
+
+
+def _terms(
+    session: Session, model: type[TermBase], key: str, locale: str
+) -> list[Choice]:
+    rows = session.exec(
+        select(model)
+        .where(col(model.retired_at).is_(None))
+        .order_by(col(model.sort_order))
+    ).all()
+    return [Choice(str(getattr(t, key)), getattr(t, f"name_{locale}")) for t in rows]
+
+
+def _action_lines(session: Session, locale: str) -> list[Choice]:
+    sdgs: dict[str, list[int]] = defaultdict(list)
+    for link in session.exec(
+        select(ActionLineSdg).order_by(col(ActionLineSdg.sdg_number))
+    ):
+        sdgs[link.action_line_code].append(link.sdg_number)
+    lines = session.exec(
+        select(ActionLine)
+        .where(col(ActionLine.retired_at).is_(None))
+        .order_by(col(ActionLine.sort_order))
+    ).all()
+    return [
+        Choice(
+            line.code,
+            f"{line.code} {getattr(line, f'name_{locale}')}",
+            parent=line.parent_code,
+            sdgs=sdgs[line.code],
+        )
+        for line in lines
+    ]
+
+
+def _sdgs(session: Session, locale: str) -> list[Choice]:
+    rows = session.exec(select(Sdg).order_by(col(Sdg.number))).all()
+    return [
+        Choice(
+            str(s.number), f"{s.number}. {getattr(s, f'name_{locale}')}", colour=s.color
+        )
+        for s in rows
+    ]
+
+
+def _labelled(labels: dict[str, str], values: list[str], locale: str) -> list[Choice]:
+    return [Choice(value, translate(locale, labels[value])) for value in values]
+
+
+def choices(session: Session, locale: str) -> dict[str, list[Choice]]:
+    """Every field's choices, named in `locale`; retired terms are not offered."""
+    return {
+        "countries": _terms(session, Country, "iso2", locale),
+        "entity_type": _terms(session, EntityType, "code", locale),
+        "activity_type": _terms(session, ActivityType, "code", locale),
+        "action_lines": _action_lines(session, locale),
+        "sdgs": _sdgs(session, locale),
+        "wsis_targets": _terms(session, WsisTarget, "code", locale),
+        "gdc_objectives": _terms(session, GdcObjective, "number", locale),
+        "technologies": _terms(session, Technology, "code", locale),
+        "target_groups": _terms(session, TargetGroup, "code", locale),
+        "funding_source": _terms(session, FundingSource, "code", locale),
+        "budget_range": _terms(session, BudgetRange, "code", locale),
+        "scope": _labelled(SCOPE_LABELS, [s.value for s in GeographicScope], locale),
+        "implementation_status": _labelled(
+            IMPLEMENTATION_STATUS_LABELS,
+            [s.value for s in ImplementationStatus],
+            locale,
+        ),
+        "unesco_alignment": _labelled(YES_NO, list(YES_NO), locale),
+        "risk_assessment_done": _labelled(YES_NO, ["yes", "no"], locale),
+    }
+
+
+def suggested_sdgs(
+    options: dict[str, list[Choice]], action_lines: list[str]
+) -> list[int]:
+    """The SDGs the WSIS-SDG matrix links to the chosen action lines."""
+    linked = {
+        number
+        for line in options["action_lines"]
+        if line.value in action_lines
+        for number in line.sdgs
+    }
+    return sorted(linked)

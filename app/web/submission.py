@@ -1,0 +1,353 @@
+"""Writing entries (pages): the entry form, "my entries" and the submitter's
+workflow actions (submit, withdraw, delete a draft, endorse, comment).
+
+The form posts the same record the API takes and goes through the same
+services, so its rules and messages are the API's. "Save draft" keeps whatever
+obeys the draft rules; "Submit" saves, then submits (which needs a complete
+record). Either way a form with errors comes back with status 422, every typed
+value in place and each message next to its field.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
+from app.errors import DomainError, ErrorCode, PermissionDenied
+from app.i18n import negotiate_locale, translate
+from app.messages import ACTION_BUTTONS, HISTORY_LINES, LANGUAGE_NAMES, STATUS_NAMES
+from app.models import Permission, ProjectStatus, User
+from app.schemas.project import ProjectDraft, ProjectUpdate
+from app.services import comments, moderation, projects, records, revisions
+from app.web import project_form
+from app.web.forms import (
+    Errors,
+    FormInvalid,
+    field_errors,
+    read_action_form,
+    read_form_lists,
+)
+from app.web.rendering import render, see_other
+
+router = APIRouter(include_in_schema=False)
+ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
+
+# The submitter-side actions a "my entries" row may offer, besides edit.
+OWNER_ACTIONS = ("submit", "withdraw", "endorse")
+
+
+def _form_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    values: dict[str, Any],
+    errors: Errors | None = None,
+    project: Any = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    options = project_form.choices(session, locale)
+    return render(
+        request,
+        "submission/form.html",
+        {
+            "current_user": user,
+            "values": values,
+            "errors": errors or {},
+            "project": project,
+            "options": options,
+            "suggested_sdgs": project_form.suggested_sdgs(
+                options, values.get("action_lines") or []
+            ),
+            "language_names": {
+                code: translate(locale, name) for code, name in LANGUAGE_NAMES.items()
+            },
+            "status_label": translate(locale, STATUS_NAMES[project.status])
+            if project
+            else None,
+        },
+        status_code=status_code,
+    )
+
+
+def _blank_record(user: User, locale: str) -> dict[str, Any]:
+    record: dict[str, Any] = {"original_language": locale}
+    if user.country_iso2:
+        record["countries"] = [user.country_iso2]
+        record["lead_organization"] = {
+            "name": user.organization,
+            "country": user.country_iso2,
+        }
+    return record
+
+
+@router.get("/projects/new", name="new_project_form", response_class=HTMLResponse)
+def new_project_form(
+    request: Request, session: SessionDep, user: ContributingUser
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    values = project_form.form_values(_blank_record(user, locale))
+    return _form_page(request, session, user, values=values)
+
+
+async def _posted(request: Request) -> tuple[dict[str, Any], str, dict[str, list[str]]]:
+    fields = await read_form_lists(request)
+    record = project_form.record_from_form(fields)
+    action = (fields.get("action") or ["save"])[-1]
+    return record, action, fields
+
+
+def _save_then_maybe_submit(
+    request: Request,
+    session: Session,
+    settings: Any,
+    user: User,
+    public_id: str,
+    action: str,
+) -> Response:
+    locale = negotiate_locale(request)
+    if action == "submit":
+        moderation.submit_project(
+            session, public_id=public_id, user=user, settings=settings
+        )
+        return see_other(request, f"/me/projects?lang={locale}", flash="submitted")
+    return see_other(
+        request, f"/projects/{public_id}/edit?lang={locale}", flash="draft_saved"
+    )
+
+
+@router.post("/projects/new", name="new_project_submit", response_model=None)
+async def new_project_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, user: ContributingUser
+) -> Response:
+    locale = negotiate_locale(request)
+    record: dict[str, Any] = {}
+    try:
+        record, action, _fields = await _posted(request)
+        data = projects.validated(session, ProjectDraft, record, prefix=("body",))
+        created = projects.create_draft(session, owner=user, data=data)
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        errors = field_errors(error, locale)
+    else:
+        try:
+            return _save_then_maybe_submit(
+                request, session, settings, user, created.id, action
+            )
+        except DomainError as error:  # saved, but not complete enough to submit
+            project = projects.find_for_work(session, created.id, user)
+            values = project_form.form_values(record)
+            values["version"] = project.version
+            return _form_page(
+                request,
+                session,
+                user,
+                values=values,
+                errors=field_errors(error, locale),
+                project=projects.working_record(session, project),
+                status_code=422,
+            )
+    return _form_page(
+        request,
+        session,
+        user,
+        values=project_form.form_values(record),
+        errors=errors,
+        status_code=422,
+    )
+
+
+def _editable(session: Session, public_id: str, user: User) -> Any:
+    project = projects.find_for_work(session, public_id, user)
+    if not projects.is_submitter(user, project):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+    return project
+
+
+@router.get(
+    "/projects/{project_id}/edit", name="edit_project_form", response_class=HTMLResponse
+)
+def edit_project_form(
+    request: Request, session: SessionDep, user: CurrentUser, project_id: ProjectId
+) -> HTMLResponse:
+    project = _editable(session, project_id, user)
+    revision = projects.open_revision(session, project)
+    record = revision.record if revision else records.record_data(session, project)
+    values = project_form.form_values(record)
+    values["version"] = project.version
+    return _form_page(
+        request,
+        session,
+        user,
+        values=values,
+        project=projects.working_record(session, project),
+    )
+
+
+@router.post(
+    "/projects/{project_id}/edit", name="edit_project_submit", response_model=None
+)
+async def edit_project_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    project_id: ProjectId,
+) -> Response:
+    locale = negotiate_locale(request)
+    project = _editable(session, project_id, user)
+    record: dict[str, Any] = {}
+    version: Any = project.version
+    try:
+        record, action, fields = await _posted(request)
+        version = (fields.get("version") or [""])[-1]
+        update = ProjectUpdate.model_validate({"version": version, **record})
+        revisions.edit_project(
+            session, public_id=project_id, editor=user, update=update, settings=settings
+        )
+        if project.status == ProjectStatus.APPROVED:  # a revision: pending already
+            return see_other(
+                request, f"/me/projects?lang={locale}", flash="revision_submitted"
+            )
+        return _save_then_maybe_submit(
+            request, session, settings, user, project_id, action
+        )
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        errors = field_errors(error, locale)
+    except ValidationError as error:  # a version that is not a number
+        errors = field_errors(error, locale)
+    project = projects.find_for_work(session, project_id, user)
+    values = project_form.form_values(record)
+    values["version"] = version
+    return _form_page(
+        request,
+        session,
+        user,
+        values=values,
+        errors=errors,
+        project=projects.working_record(session, project),
+        status_code=422,
+    )
+
+
+@router.get("/me/projects", name="my_projects_page", response_class=HTMLResponse)
+def my_projects_page(
+    request: Request, session: SessionDep, user: CurrentUser
+) -> HTMLResponse:
+    locale = negotiate_locale(request)
+    rows = []
+    for record in projects.list_my_projects(session, user=user):
+        project = projects.find_for_work(session, record.id, user)
+        allowed = [
+            a for a in moderation.allowed_actions(user, project) if a in OWNER_ACTIONS
+        ]
+        if (
+            user.can(Permission.PROJECT_ENDORSE)
+            and record.home_country == user.country_iso2
+            and record.endorsed_at is None
+            and record.status
+            in (ProjectStatus.SUBMITTED, ProjectStatus.CHANGES_REQUESTED)
+        ):
+            allowed.append("endorse")
+        history = moderation.history(session, public_id=record.id, user=user)
+        reasons = [event for event in history if event.reason]
+        rows.append(
+            {
+                "record": record,
+                "status": translate(locale, STATUS_NAMES[record.status]),
+                "actions": [(a, translate(locale, ACTION_BUTTONS[a])) for a in allowed],
+                "last_reason": reasons[-1] if reasons else None,
+                "last_reason_action": translate(
+                    locale, HISTORY_LINES[reasons[-1].action]
+                )
+                if reasons
+                else None,
+                "comments": comments.list_comments(
+                    session, public_id=record.id, user=user
+                ),
+                "can_edit": project.status
+                in (
+                    ProjectStatus.DRAFT,
+                    ProjectStatus.CHANGES_REQUESTED,
+                    ProjectStatus.WITHDRAWN,
+                    ProjectStatus.APPROVED,
+                ),
+                "can_delete": project.status == ProjectStatus.DRAFT
+                and project.owner_id == user.id,
+            }
+        )
+    return render(
+        request,
+        "me/projects.html",
+        {
+            "current_user": user,
+            "rows": rows,
+            "is_focal_point": user.can(Permission.PROJECT_ENDORSE),
+        },
+    )
+
+
+@router.post(
+    "/projects/{project_id}/owner-action", name="owner_action", response_model=None
+)
+async def owner_action(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    project_id: ProjectId,
+) -> Response:
+    """Submit, withdraw, endorse, delete a draft or comment, from "my entries"."""
+    locale = negotiate_locale(request)
+    fields = await read_action_form(request)
+    action = (fields.get("action") or [""])[-1]
+    note = ((fields.get("reason") or [""])[-1]).strip() or None
+    back = f"/me/projects?lang={locale}"
+    try:
+        if action == "submit":
+            moderation.submit_project(
+                session, public_id=project_id, user=user, settings=settings
+            )
+            flash = "submitted"
+        elif action == "withdraw":
+            moderation.withdraw_project(
+                session, public_id=project_id, user=user, reason=note
+            )
+            flash = "withdrawn"
+        elif action == "endorse":
+            moderation.endorse(session, public_id=project_id, user=user, reason=note)
+            flash = "endorsed"
+        elif action == "delete":
+            projects.delete_draft(session, public_id=project_id, user=user)
+            flash = "deleted"
+        elif action == "comment" and note:
+            comments.add_comment(
+                session, public_id=project_id, author=user, body=note, settings=settings
+            )
+            flash = "commented"
+        else:
+            return see_other(request, back)
+    except DomainError as error:
+        if action != "submit" or error.status_code != 422:
+            raise
+        # Incomplete: the form shows what is missing, next to each field.
+        project = projects.find_for_work(session, project_id, user)
+        values = project_form.form_values(records.record_data(session, project))
+        values["version"] = project.version
+        return _form_page(
+            request,
+            session,
+            user,
+            values=values,
+            errors=field_errors(error, locale),
+            project=projects.working_record(session, project),
+            status_code=422,
+        )
+    return see_other(request, back, flash=flash)
