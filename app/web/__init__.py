@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.web import auth, charts, desk, feeds, pages, submission
+from app.web import admin, auth, charts, desk, feeds, pages, submission
 
 web_router = APIRouter()
 web_router.include_router(charts.router)
@@ -11,3 +11,4 @@ web_router.include_router(submission.router)  # /projects/new before /projects/{
 web_router.include_router(pages.router)
 web_router.include_router(auth.router)
 web_router.include_router(desk.router)
+web_router.include_router(admin.router)
