@@ -186,6 +186,32 @@ class TestWrongMoves:
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["body", "reason"]
 
+    def test_blank_reasons_comments_and_names_are_refused(
+        self, client: TestClient, session: Session, contributor: User, moderator: User
+    ) -> None:
+        project = make_project(
+            session, status=ProjectStatus.SUBMITTED, owner=contributor
+        )
+        path = f"/api/v1/projects/{project.public_id}"
+        headers = bearer(session, moderator)
+
+        reason = client.post(
+            f"{path}/decision",
+            json={"action": "reject", "reason": "   "},
+            headers=headers,
+        )
+        comment = client.post(f"{path}/comments", json={"body": " "}, headers=headers)
+        draft = client.post(
+            "/api/v1/projects",
+            json={**DRAFT, "lead_organization": {"name": "  "}},
+            headers=bearer(session, contributor),
+        )
+
+        assert reason.status_code == comment.status_code == draft.status_code == 422
+        assert ["body", "lead_organization", "name"] in [
+            error["loc"] for error in draft.json()["detail"]
+        ]
+
     def test_validation_messages_follow_the_requests_language(
         self, client: TestClient, session: Session, contributor: User
     ) -> None:
