@@ -2,6 +2,14 @@
 # Give it a PostgreSQL database by environment, e.g.
 #   docker run -e STOCKTAKING_DATABASE_URL=postgresql://user:pass@db/stocktaking \
 #              -e STOCKTAKING_SECRET_KEY=... -p 8000:8000 aicto-stocktaking
+# The fonts the pages use come from the npm registry (package.json).
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && mkdir fonts \
+    && cp node_modules/@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-*-normal.woff2 \
+          node_modules/@fontsource/noto-sans/files/noto-sans-latin-*-normal.woff2 fonts/
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -21,6 +29,7 @@ RUN mkdir app seeds && touch app/__init__.py seeds/__init__.py \
     && pip install . && pip uninstall -y aicto-stocktaking
 
 COPY . .
+COPY --from=assets /assets/fonts app/static/fonts
 # Editable: alembic.ini, migrations/ and seeds/ are read from this directory.
 RUN pip install --no-deps -e . && mkdir -p data && chown stocktaking data
 
