@@ -79,8 +79,11 @@ def _text(fields: dict[str, list[str]], name: str) -> str | None:
 def _group(
     fields: dict[str, list[str]], prefix: str, names: tuple[str, ...]
 ) -> dict[str, Any] | None:
+    """The sub-record `prefix.*` without its blank fields (None if all blank),
+    so a missing required part is reported as missing."""
     values = {name: _text(fields, f"{prefix}.{name}") for name in names}
-    return values if any(v is not None for v in values.values()) else None
+    given = {name: value for name, value in values.items() if value is not None}
+    return given or None
 
 
 def _partners(fields: dict[str, list[str]]) -> list[dict[str, Any]]:

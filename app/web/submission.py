@@ -75,13 +75,12 @@ def _form_page(
 
 
 def _blank_record(user: User, locale: str) -> dict[str, Any]:
+    """A new entry: in the page's language, running in the person's country.
+    (Nothing of the lead organisation is filled in: a part-filled organisation
+    would stop the first "Save draft".)"""
     record: dict[str, Any] = {"original_language": locale}
     if user.country_iso2:
         record["countries"] = [user.country_iso2]
-        record["lead_organization"] = {
-            "name": user.organization,
-            "country": user.country_iso2,
-        }
     return record
 
 

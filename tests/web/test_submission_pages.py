@@ -91,6 +91,7 @@ class TestTheEntryForm:
                 ("description.fr", "Texte à garder"),
                 ("start_date", "2025-03-01"),
                 ("end_date", "2024-01-01"),
+                ("lead_organization.name", "Named, but no type"),
                 ("lead_organization.website", "not a url"),
                 ("action", "save"),
             ],
@@ -105,6 +106,8 @@ class TestTheEntryForm:
         assert "Texte à garder" in text
         assert 'aria-describedby="e-f-end_date"' in text
         assert 'aria-describedby="e-f-lead_organization-website"' in text
+        assert 'aria-describedby="e-f-lead_organization-entity_type"' in text
+        assert "Champ obligatoire" in text or "obligatoire" in text
         assert stored(session) == []  # nothing half-written
 
     def test_submit_with_a_complete_record_goes_to_review(
