@@ -32,11 +32,15 @@ class Database:
     make_session: Callable[[], Session]
 
 
-def create_postgres_database(server_url: str, name: str) -> str:
-    """Create database `name` on the server; return its URL."""
+def create_postgres_database(
+    server_url: str, name: str, *, template: str | None = None
+) -> str:
+    """Create database `name` on the server (a copy of `template` if given);
+    return its URL. PostgreSQL refuses to copy a database someone is connected to."""
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
@@ -55,6 +59,18 @@ def empty_database_url(backend: str, directory: Path, server_url: str | None) ->
         return f"sqlite:///{directory / name}.db"
     assert server_url is not None
     return create_postgres_database(server_url, name)
+
+
+def clone_database(template_url: str, directory: Path, server_url: str | None) -> str:
+    """A new database holding what the template holds, for good: a copied file
+    on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL. Return its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    template = str(make_url(template_url).database)
+    if server_url is None:
+        copy = directory / f"{name}.db"
+        shutil.copyfile(template, copy)
+        return f"sqlite:///{copy}"
+    return create_postgres_database(server_url, name, template=template)
 
 
 def build_template(url: str, *, demo: bool) -> None:

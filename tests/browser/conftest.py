@@ -1,0 +1,143 @@
+"""Fixtures for the browser tests: a live server per backend, one Chromium.
+
+The server is the real app served by uvicorn on loopback, on its own copy of
+the demo database (the templates stay untouched for the other tests). The
+browser is Debian's `chromium` driven by Playwright; each test gets fresh
+contexts (no cookies shared), anonymous or signed in as a role.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    sync_playwright,
+)
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import make_engine
+from app.deps import SESSION_COOKIE
+from app.models import Role, TokenPurpose, User
+from app.services import accounts
+from tests.factories import make_user
+from tests.support.databases import clone_database
+from tests.support.live_server import live_server
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: scripts/install-browser.sh
+# Headless, as root (no sandbox), and nothing that would reach the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
+
+# Who the signed-in contexts are: (role, country, name).
+PEOPLE = {
+    Role.CONTRIBUTOR: ("TN", "Amal (Tunisia)"),
+    Role.FOCAL_POINT: ("TN", "Salma (Tunisia)"),
+    Role.MODERATOR: (None, "Mona (AICTO)"),
+    Role.ADMIN: (None, "Adel (AICTO)"),
+}
+
+
+@dataclass
+class LiveSite:
+    """The served app: its base URL, its database and one account per role."""
+
+    url: str
+    engine: Engine
+    people: dict[Role, User] = field(default_factory=dict)
+
+    def session_cookie(self, role: Role) -> str:
+        """A new sign-in secret for the `role` account (as the /login form gives)."""
+        with Session(self.engine) as session:
+            secret, _token = accounts.sign_in(
+                session,
+                user=self.people[role],
+                purpose=TokenPurpose.SESSION,
+                settings=Settings(environment="test"),
+            )
+        return secret
+
+
+@pytest.fixture(scope="session")
+def live_site(
+    backend: str,
+    demo_template: str,
+    server_url: str | None,
+    postgres_engines: dict[str, Engine],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveSite]:
+    """The app on a private copy of the demo database, served on loopback."""
+    if demo_template in postgres_engines:
+        # The tests' pooled connections to the template would block the copy.
+        postgres_engines[demo_template].dispose()
+    database_url = clone_database(
+        demo_template, tmp_path_factory.mktemp(f"live-{backend}"), server_url
+    )
+    engine = make_engine(database_url)
+    site_people: dict[Role, User] = {}
+    with Session(engine, expire_on_commit=False) as session:
+        for role, (country, name) in PEOPLE.items():
+            site_people[role] = make_user(
+                session, role=role, country=country, full_name=name
+            )
+    with live_server(database_url) as url:
+        yield LiveSite(url, engine, site_people)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run (starting one takes ~1 s)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+OpenContext = Callable[[Role | None], BrowserContext]
+
+
+@pytest.fixture
+def open_context(browser: Browser, live_site: LiveSite) -> Iterator[OpenContext]:
+    """`open_context(role)`: a fresh browser context on the live site, signed in
+    as the `role` account (a Tunisian contributor or focal point, a moderator,
+    an admin), or anonymous for None. Relative URLs go to the live site."""
+    contexts: list[BrowserContext] = []
+
+    def open_as(role: Role | None) -> BrowserContext:
+        context = browser.new_context(base_url=live_site.url, viewport=VIEWPORT)
+        if role is not None:
+            cookie = live_site.session_cookie(role)
+            context.add_cookies(
+                [{"name": SESSION_COOKIE, "value": cookie, "url": live_site.url}]
+            )
+        contexts.append(context)
+        return context
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_context: OpenContext) -> Page:
+    """An anonymous visitor's page."""
+    return open_context(None).new_page()
