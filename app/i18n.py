@@ -43,6 +43,11 @@ def translate(locale: str, message: str, **params: Any) -> str:
         return text
 
 
+def list_separator(locale: str) -> str:
+    """The comma between the items of an inline list: Arabic has its own (،)."""
+    return "، " if locale == "ar" else ", "
+
+
 def _from_accept_language(header: str) -> str | None:
     weighted: list[tuple[float, str]] = []
     for part in header.split(","):

@@ -1,7 +1,9 @@
 """Charts as SVG, drawn on the server: no JavaScript, no CDN.
 
 Every bar or cell links to the catalog filtered to it (and to the filters the
-chart was drawn with). Arabic charts are laid out right to left.
+chart was drawn with). Arabic charts are laid out right to left. The root is a
+group, not an image: assistive technology skips an image's children, and the
+bars are links named by their <title>. The app's fonts come from fonts.css.
 """
 
 from typing import Annotated
@@ -91,16 +93,27 @@ def _bars_svg(
     )
 
 
-def _heat(count: int, highest: int) -> tuple[str, str]:
-    """Cell fill and text colour: white to dark teal."""
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (channel / 255 for channel in rgb)
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def heat_colours(count: int, highest: int) -> tuple[str, str]:
+    """Cell fill (white to dark teal) and the text colour that reads on it.
+
+    Black or white, whichever contrasts more: at least 4.5:1 on any fill.
+    """
     if not count:
-        return "#f2f2f2", "#1a1a1a"
-    share = count / highest
-    light = round(235 - 180 * share)
-    return (
-        f"rgb({light - 40},{light},{light + 10})",
-        "#ffffff" if share > 0.5 else "#1a1a1a",
-    )
+        return "#f2f2f2", "#000000"
+    light = round(235 - 180 * count / highest)
+    fill = (light - 40, light, light + 10)
+    # Under this luminance white contrasts more: 1.05/(L+.05) > (L+.05)/.05
+    ink = "#ffffff" if _luminance(fill) < 0.179 else "#000000"
+    return f"rgb({fill[0]},{fill[1]},{fill[2]})", ink
 
 
 def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
@@ -124,8 +137,8 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
                     "x": x_of(j),
                     "count": table.cells[i][j],
                     "column": column.label,
-                    "color": _heat(table.cells[i][j], highest)[0],
-                    "ink": _heat(table.cells[i][j], highest)[1],
+                    "color": heat_colours(table.cells[i][j], highest)[0],
+                    "ink": heat_colours(table.cells[i][j], highest)[1],
                     "href": catalog.catalog_url(
                         filters, locale, action_line=row.value, country=column.value
                     ),

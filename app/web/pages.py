@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.deps import OptionalUser, SessionDep
 from app.errors import ErrorCode, NotFound
-from app.i18n import negotiate_locale, translate
+from app.i18n import list_separator, negotiate_locale, translate
 from app.messages import (
     CHART_TITLES,
     EXPORT_COLUMNS,
@@ -156,6 +156,7 @@ def _facts(
     project: ProjectPublic, names: dict[str, dict[Any, str]], locale: str
 ) -> list[tuple[str, str]]:
     org = project.lead_organization
+    comma = list_separator(locale)
 
     def label(key: str) -> str:
         return translate(locale, EXPORT_COLUMNS[key])
@@ -166,7 +167,7 @@ def _facts(
             label("entity_type"),
             names["entity_type"].get(org.entity_type, "") if org else "",
         ),
-        (label("partners"), "، ".join(p.name or "" for p in project.partners)),
+        (label("partners"), comma.join(p.name or "" for p in project.partners)),
         (
             label("scope"),
             translate(locale, SCOPE_LABELS[project.scope]) if project.scope else "",
@@ -188,13 +189,13 @@ def _facts(
         (label("website"), project.website or ""),
         (
             label("technologies"),
-            "، ".join(names["technology"][t] for t in project.technologies),
+            comma.join(names["technology"][t] for t in project.technologies),
         ),
         (
             label("target_groups"),
-            "، ".join(names["target_group"][t] for t in project.target_groups),
+            comma.join(names["target_group"][t] for t in project.target_groups),
         ),
-        (label("keywords"), "، ".join(project.keywords)),
+        (label("keywords"), comma.join(project.keywords)),
     ]
 
 

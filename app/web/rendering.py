@@ -17,7 +17,13 @@ from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.i18n import LOCALE_COOKIE, LOCALES, negotiate_locale, translate
+from app.i18n import (
+    LOCALE_COOKIE,
+    LOCALES,
+    list_separator,
+    negotiate_locale,
+    translate,
+)
 from app.messages import FLASH_MESSAGES
 from app.templating import TEMPLATES
 
@@ -127,6 +133,7 @@ def render(
         request=request,
         locale=locale,
         direction="rtl" if locale == "ar" else "ltr",
+        list_separator=list_separator(locale),
         locales=LOCALES,
         url_for=request.url_for,
         text_in=lambda value, original=None: text_in(value, locale, original),

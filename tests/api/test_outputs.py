@@ -15,10 +15,29 @@ from app.config import Settings
 from app.models import ProjectStatus, User
 from app.schemas.project import ProjectUpdate
 from app.services import revisions
+from app.web.charts import heat_colours
 from tests.factories import make_project
 
 SVG = "{http://www.w3.org/2000/svg}"
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two colours written `#rrggbb` or `rgb(r,g,b)`."""
+
+    def luminance(colour: str) -> float:
+        if colour.startswith("#"):
+            channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        else:
+            channels = [int(c) for c in colour[4:-1].split(",")]
+        linear = [
+            c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+            for c in (channel / 255 for channel in channels)
+        ]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 @pytest.fixture
@@ -168,6 +187,12 @@ class TestCharts:
 
     def test_an_unknown_chart_is_404(self, client: TestClient) -> None:
         assert client.get("/charts/pie.svg").status_code == 404
+
+    def test_heatmap_counts_are_readable_on_every_shade(self) -> None:
+        shades = [heat_colours(count, 40) for count in range(1, 41)]
+
+        assert min(contrast(fill, ink) for fill, ink in shades) >= 4.5
+        assert {ink for _fill, ink in shades} == {"#000000", "#ffffff"}
 
 
 class TestFeed:

@@ -101,6 +101,14 @@ class TestProjectPage:
         assert "/action-lines/C7.3?lang=fr" in text
         assert "badge sample" in text
 
+    def test_lists_are_joined_with_the_comma_of_the_language(
+        self, client: TestClient, session: Session
+    ) -> None:
+        entry = make_project(session, keywords=["palm", "vision"]).public_id
+
+        assert "palm, vision" in client.get(f"/projects/{entry}?lang=fr").text
+        assert "palm، vision" in client.get(f"/projects/{entry}?lang=ar").text
+
     def test_unpublished_entries_are_a_404_page(
         self, client: TestClient, session: Session
     ) -> None:
