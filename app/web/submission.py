@@ -69,6 +69,8 @@ def _form_page(
             "status_label": translate(locale, STATUS_NAMES[project.status])
             if project
             else None,
+            "editable": project is None
+            or project.status in (*revisions.EDITABLE_STATUSES, ProjectStatus.APPROVED),
         },
         status_code=status_code,
     )
@@ -271,13 +273,9 @@ def my_projects_page(
                 "comments": comments.list_comments(
                     session, public_id=record.id, user=user
                 ),
+                # An approved entry is edited too: the change becomes a revision.
                 "can_edit": project.status
-                in (
-                    ProjectStatus.DRAFT,
-                    ProjectStatus.CHANGES_REQUESTED,
-                    ProjectStatus.WITHDRAWN,
-                    ProjectStatus.APPROVED,
-                ),
+                in (*revisions.EDITABLE_STATUSES, ProjectStatus.APPROVED),
                 "can_delete": project.status == ProjectStatus.DRAFT
                 and project.owner_id == user.id,
             }

@@ -215,6 +215,25 @@ class TestEditing:
         assert public.title.en == "A test AI platform"  # until a moderator approves
         assert "Revised" in client.get(path).text
 
+    def test_an_entry_under_review_says_it_cannot_be_changed(
+        self, client: TestClient, session: Session, contributor: User
+    ) -> None:
+        entry = make_project(session, status=ProjectStatus.SUBMITTED, owner=contributor)
+        sign_in(client, session, contributor)
+        path = f"/projects/{entry.public_id}/edit?lang=en"
+
+        page = client.get(path)
+        response = post_form(
+            client,
+            path,
+            [("version", str(entry.version)), *form_fields(project_data())],
+            form=path,
+        )
+
+        assert "cannot be changed in its current status" in page.text
+        assert response.status_code == 422
+        assert "You cannot edit the entry while it is submitted" in response.text
+
     def test_others_cannot_open_the_form(
         self,
         client: TestClient,
