@@ -1,0 +1,69 @@
+"""Every page passes axe-core with no serious or critical violation, in Arabic
+(right to left), English and French; each audited page is photographed.
+
+To audit another page, add a row to PAGES: its name (the screenshot's file
+name), its path, who looks at it (None: an anonymous visitor; otherwise the
+live site's Tunisian contributor or focal point, moderator or admin) and the
+status it answers. tests/browser/test_layout.py checks the same pages' reflow.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.models import Role
+from seeds.demo import sample_public_id
+from tests.browser.axe import audit, blocking, report
+from tests.browser.conftest import OpenContext
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+LANGUAGES = ["ar", "en", "fr"]
+SAMPLE = sample_public_id("tn-03")  # a Tunisian demo entry, filed under C7.3
+
+
+@dataclass(frozen=True)
+class AuditedPage:
+    name: str
+    path: str
+    role: Role | None = None
+    status: int = 200
+
+
+PAGES = [
+    AuditedPage("home", "/"),
+    AuditedPage("catalog", "/projects"),
+    AuditedPage("catalog-search", "/projects?action_line=C7&country=TN&q=لغة الإشارة"),
+    AuditedPage("project", f"/projects/{SAMPLE}"),
+    AuditedPage("country", "/countries/TN"),
+    AuditedPage("action-line", "/action-lines/C7.3"),
+    AuditedPage("dashboard", "/dashboard"),
+    AuditedPage("login", "/login"),
+    AuditedPage("register", "/register"),
+    AuditedPage("not-found", "/projects/NOSUCHENTRY", status=404),
+    AuditedPage("home-admin", "/", role=Role.ADMIN),
+    AuditedPage("my-entries", "/me/projects", role=Role.CONTRIBUTOR),
+    AuditedPage("moderation", "/moderation", role=Role.MODERATOR),
+]
+
+
+def in_language(path: str, lang: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+
+
+class TestAccessibility:
+    @pytest.mark.parametrize("lang", LANGUAGES)
+    @pytest.mark.parametrize("audited", PAGES, ids=lambda audited: audited.name)
+    def test_page_has_no_serious_or_critical_violation(
+        self, open_context: OpenContext, audited: AuditedPage, lang: str
+    ) -> None:
+        page = open_context(audited.role).new_page()
+        response = page.goto(in_language(audited.path, lang))
+        assert response is not None
+        assert response.status == audited.status
+
+        found = blocking(audit(page))
+
+        assert not found, f"{audited.path} in {lang}:\n{report(found)}"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{audited.name}-{lang}.png", full_page=True)
