@@ -2,8 +2,9 @@
 
 Applied to documents before indexing and to queries before matching, so
 «الذكاء الاصطناعي», «الذكاء الإصطناعى» and «الذكآء الاصطناعي» are the same
-words, and so are «santé» and «sante». Both databases then index the same
-tokens (FTS5 on SQLite, tsvector on PostgreSQL).
+words, and so are «santé» and «sante»; «الواحات» and «واحات» are one word (the
+article is dropped). Both databases then index the same tokens (FTS5 on
+SQLite, tsvector on PostgreSQL).
 """
 
 import re
@@ -31,9 +32,19 @@ def fold(text: str) -> str:
     return bare.translate(_ARABIC_LETTERS).translate(_DIGITS).casefold()
 
 
+# The definite article and the one-letter words written onto it: «الواحات»,
+# «والواحات», «بالواحات», «للواحات» are all looked up as «واحات».
+_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=\w{3})")
+
+
+def without_article(word: str) -> str:
+    """An Arabic word without its article (if what remains is 3+ letters)."""
+    return _ARTICLE.sub("", word)
+
+
 def tokens(text: str) -> list[str]:
-    """The folded words of `text`, in order."""
-    return _TOKEN.findall(fold(text))
+    """The folded words of `text`, in order, Arabic words without the article."""
+    return [without_article(word) for word in _TOKEN.findall(fold(text))]
 
 
 def document(*parts: str | None) -> str:

@@ -12,6 +12,8 @@ from app import migrate
 from app.db import compared_with_models, described_by_models, make_engine
 from tests.support.databases import build_template
 
+FULL_TEXT_SEARCH = "7a875fbed973"  # the revision that adds search_document
+
 
 def schema_differences(url: str) -> list[Any]:
     """What autogenerate would change: empty when migrations and models agree."""
@@ -87,9 +89,32 @@ class TestMigrationsKeepData:
         before = row_counts(empty_database)
         assert before["project_country"] > 0
 
-        # Down one step and back: on SQLite both directions recreate `project`.
-        migrate.downgrade(empty_database, "-1")
+        # Down past the full-text migration and back: on SQLite both directions
+        # recreate `project`.
+        migrate.downgrade(empty_database, FULL_TEXT_SEARCH + "-1")
         migrate.upgrade(empty_database)
 
         assert row_counts(empty_database) == before
         assert schema_differences(empty_database) == []
+
+    def test_search_documents_are_refolded_without_the_arabic_article(
+        self, empty_database: str
+    ) -> None:
+        build_template(empty_database, demo=True)
+        migrate.downgrade(empty_database, FULL_TEXT_SEARCH)
+        engine = make_engine(empty_database)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE project SET search_document = 'الواحات'"))
+
+        migrate.upgrade(empty_database)
+
+        with engine.connect() as connection:
+            documents = list(
+                connection.execute(
+                    text("SELECT search_document FROM project")
+                ).scalars()
+            )
+        assert "الواحات" not in documents  # every row was folded again
+        assert any(" ذكاء " in f" {d} " for d in documents)  # «الذكاء» -> «ذكاء»
+        assert not any(" الذكاء " in f" {d} " for d in documents)
+        engine.dispose()

@@ -222,6 +222,13 @@ class TestFullText:
     ) -> None:
         assert ids(run(session, q=query)) == {entries["health"]}
 
+    @pytest.mark.parametrize("query", ["ذكاء", "صحة", "الصحة", "بالصحة", "والذكاء"])
+    def test_arabic_words_match_with_or_without_the_article(
+        self, session: Session, entries: dict[str, str], query: str
+    ) -> None:
+        # The title is «الذكاء الاصطناعي للصحة».
+        assert ids(run(session, q=query)) == {entries["health"]}
+
     @pytest.mark.parametrize("query", ["santé", "sante", "SANTE", "Santé scolaire"])
     def test_accents_and_case_do_not_matter(
         self, session: Session, entries: dict[str, str], query: str
