@@ -19,6 +19,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.config import Settings
@@ -27,7 +28,7 @@ from app.deps import SESSION_COOKIE
 from app.models import Role, TokenPurpose, User
 from app.services import accounts
 from tests.factories import make_user
-from tests.support.databases import clone_database
+from tests.support.databases import clone_database, drop_postgres_database
 from tests.support.live_server import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package: scripts/install-browser.sh
@@ -97,11 +98,18 @@ def live_site(
     with live_server(database_url) as url:
         yield LiveSite(url, engine, site_people)
     engine.dispose()
+    if server_url is not None:
+        drop_postgres_database(server_url, str(make_url(database_url).database))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole run (starting one takes ~1 s)."""
+    """One headless Chromium for the browser tests (starting one takes ~1 s).
+
+    Not for the whole session: while Playwright's sync API runs, the main
+    thread counts as inside an event loop, and `asyncio.run()` would fail in
+    the tests that come after.
+    """
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh")
     with sync_playwright() as playwright:
