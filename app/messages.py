@@ -255,7 +255,7 @@ EXPORT_COLUMNS: dict[str, str] = {
         "Aligned with the UNESCO Recommendation on the Ethics of AI"
     ),
     "is_sample": N_("Sample entry"),
-    "published_at": N_("Published"),
+    "published_at": N_("Published on"),
     "updated_at": N_("Last updated"),
 }
 YES_NO: dict[str, str] = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}

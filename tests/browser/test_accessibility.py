@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.models import Role
 from seeds.demo import sample_public_id
@@ -44,6 +45,9 @@ PAGES = [
     AuditedPage("home-admin", "/", role=Role.ADMIN),
     AuditedPage("my-entries", "/me/projects", role=Role.CONTRIBUTOR),
     AuditedPage("moderation", "/moderation", role=Role.MODERATOR),
+    AuditedPage("new-entry", "/projects/new", role=Role.CONTRIBUTOR),
+    AuditedPage("review", f"/moderation/{SAMPLE}", role=Role.MODERATOR),
+    AuditedPage("admin-users", "/admin/users", role=Role.ADMIN),
 ]
 
 
@@ -67,3 +71,22 @@ class TestAccessibility:
         assert not found, f"{audited.path} in {lang}:\n{report(found)}"
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{audited.name}-{lang}.png", full_page=True)
+
+    @pytest.mark.parametrize("lang", LANGUAGES)
+    def test_the_entry_form_with_its_errors_has_no_serious_or_critical_violation(
+        self, open_context: OpenContext, lang: str
+    ) -> None:
+        page = open_context(Role.CONTRIBUTOR).new_page()
+        page.goto(in_language("/projects/new", lang))
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.click('button[value="submit"]')  # nothing filled in: 422
+        assert posted.value.status == 422
+        expect(page.locator("#error-summary")).to_be_focused()
+
+        found = blocking(audit(page))
+
+        assert not found, f"the entry form with errors in {lang}:\n{report(found)}"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(
+            path=SCREENSHOTS / f"new-entry-errors-{lang}.png", full_page=True
+        )
