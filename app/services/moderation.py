@@ -265,18 +265,35 @@ def decide(
     return projects.working_record(session, project)
 
 
+ENDORSABLE_STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED)
+
+
+def is_endorser(user: User, project: Project) -> bool:
+    """`user` is the focal point of the entry's country."""
+    return (
+        user.can(Permission.PROJECT_ENDORSE)
+        and user.country_iso2 == project.home_country_iso2
+    )
+
+
+def may_endorse(user: User, project: Project) -> bool:
+    """`user` may endorse `project` now (an endorsement is given once)."""
+    return (
+        is_endorser(user, project)
+        and project.status in ENDORSABLE_STATUSES
+        and project.endorsed_at is None
+    )
+
+
 def endorse(
     session: Session, *, public_id: str, user: User, reason: str | None
 ) -> ProjectRecord:
     """A focal point vouches for a submission of their country (it stays pending)."""
     project = projects.find_for_work(session, public_id, user)
     with projects.versioned_write(session):
-        if not (
-            user.can(Permission.PROJECT_ENDORSE)
-            and user.country_iso2 == project.home_country_iso2
-        ):
+        if not is_endorser(user, project):
             raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
-        if project.status not in (Status.SUBMITTED, Status.CHANGES_REQUESTED):
+        if project.status not in ENDORSABLE_STATUSES:
             raise invalid_transition(user, project, Action.ENDORSE.value)
         if project.endorsed_at is not None:
             raise Conflict(ErrorCode.ALREADY_ENDORSED)

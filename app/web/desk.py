@@ -7,9 +7,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from app.config import Settings
 from app.deps import ModeratorUser, SessionDep, SettingsDep
-from app.errors import DomainError, InvalidInput
+from app.errors import DomainError
 from app.i18n import negotiate_locale, translate
 from app.messages import (
     ACTION_BUTTONS,
@@ -17,21 +16,19 @@ from app.messages import (
     HISTORY_LINES,
     LANGUAGE_NAMES,
     STATUS_NAMES,
-    ErrorCode,
 )
-from app.models import ProjectStatus, User
+from app.models import ProjectStatus, RevisionStatus, User
 from app.schemas.common import Iso2
-from app.schemas.moderation import CommentIn
+from app.schemas.moderation import CommentIn, DecisionIn, RevisionDecisionIn
 from app.schemas.project import ProjectRecord
-from app.services import comments, moderation, projects, queue, revisions
+from app.services import comments, moderation, projects, queue, records, revisions
 from app.services.exports import Labels
 from app.web.forms import Errors, FormInvalid, field_errors, parse, read_action_form
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
 ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
-DECISIONS = ("approve", "request_changes", "reject", "archive")
-REVISION_DECISIONS = ("approve", "request_changes", "reject")
+TEXT_FIELDS = ("title", "summary", "description", "impact", "challenges")
 
 
 @router.get("/moderation", name="moderation_queue_page", response_class=HTMLResponse)
@@ -131,29 +128,8 @@ def _review(
     data = record.model_dump(mode="json")
     shown = [
         (_field_label(locale, field), _shown(data.get(field), labels, field))
-        for field in (
-            "lead_organization",
-            "partners",
-            "countries",
-            "scope",
-            "activity_type",
-            "implementation_status",
-            "start_date",
-            "end_date",
-            "website",
-            "primary_action_line",
-            "action_lines",
-            "sdgs",
-            "wsis_targets",
-            "gdc_objectives",
-            "technologies",
-            "target_groups",
-            "funding_source",
-            "budget_range",
-            "keywords",
-            "responsible_ai",
-            "contact",
-        )
+        for field in records.RECORD_FIELDS
+        if field not in TEXT_FIELDS and field != "original_language"
     ]
     revision = None
     if record.open_revision is not None:
@@ -169,12 +145,11 @@ def _review(
                 for change in view.changes
             ],
         }
-    allowed = moderation.allowed_actions(moderator, project)
-    decisions = (
-        [a for a in REVISION_DECISIONS if record.open_revision == "pending"]
-        if revision
-        else [a for a in DECISIONS if a in allowed]
-    )
+    if revision:  # the decision is on the changes, not the published entry
+        pending = record.open_revision == RevisionStatus.PENDING
+        decisions = list(revisions.REVISION_ACTIONS) if pending else []
+    else:
+        decisions = moderation.allowed_actions(moderator, project)
     history = moderation.history(session, public_id=public_id, user=moderator)
     return render(
         request,
@@ -183,8 +158,7 @@ def _review(
             "current_user": moderator,
             "record": record,
             "texts": [
-                (_field_label(locale, key), getattr(record, key))
-                for key in ("title", "summary", "description", "impact", "challenges")
+                (_field_label(locale, key), getattr(record, key)) for key in TEXT_FIELDS
             ],
             "shown": shown,
             "revision": revision,
@@ -218,40 +192,6 @@ def review_page(
     return _review(request, session, moderator, project_id)
 
 
-def _decide(
-    session: Session,
-    settings: Settings,
-    moderator: User,
-    public_id: str,
-    *,
-    action: str,
-    reason: str | None,
-    on_revision: bool,
-) -> None:
-    if on_revision:
-        if action not in REVISION_DECISIONS:
-            raise InvalidInput(ErrorCode.VALIDATION_ERROR, loc=("body", "action"))
-        revisions.decide_revision(
-            session,
-            public_id=public_id,
-            moderator=moderator,
-            action=action,
-            reason=reason,
-            settings=settings,
-        )
-        return
-    if action not in DECISIONS:
-        raise InvalidInput(ErrorCode.VALIDATION_ERROR, loc=("body", "action"))
-    moderation.decide(
-        session,
-        public_id=public_id,
-        moderator=moderator,
-        action=action,
-        reason=reason,
-        settings=settings,
-    )
-
-
 @router.post(
     "/moderation/{project_id}/decision", name="decide_page", response_model=None
 )
@@ -265,32 +205,48 @@ async def decide_page(
     """Approve, request changes, reject or archive; a missing reason re-renders
     the review page (422) with the message next to the reason box."""
     locale = negotiate_locale(request)
-    fields = await read_action_form(request)
-    action = (fields.get("action") or [""])[-1]
-    reason = (fields.get("reason") or [""])[-1].strip() or None
+    fields = {k: v[-1] for k, v in (await read_action_form(request)).items()}
+    on_revision = fields.pop("target", None) == "revision"
+    if not (fields.get("reason") or "").strip():
+        fields.pop("reason", None)
     try:
-        _decide(
-            session,
-            settings,
-            moderator,
-            project_id,
-            action=action,
-            reason=reason,
-            on_revision=(fields.get("target") or [""])[-1] == "revision",
-        )
+        if on_revision:
+            change = parse(RevisionDecisionIn, fields, locale)
+            revisions.decide_revision(
+                session,
+                public_id=project_id,
+                moderator=moderator,
+                action=change.action,
+                reason=change.reason,
+                settings=settings,
+            )
+        else:
+            decision = parse(DecisionIn, fields, locale)
+            moderation.decide(
+                session,
+                public_id=project_id,
+                moderator=moderator,
+                action=decision.action,
+                reason=decision.reason,
+                settings=settings,
+            )
+    except FormInvalid as invalid:
+        errors = invalid.errors
     except DomainError as error:
         if error.status_code != 422:
             raise
-        return _review(
-            request,
-            session,
-            moderator,
-            project_id,
-            errors=field_errors(error, locale),
-            values={"reason": reason or ""},
-            status_code=422,
-        )
-    return see_other(request, f"/moderation?lang={locale}", flash="decided")
+        errors = field_errors(error, locale)
+    else:
+        return see_other(request, f"/moderation?lang={locale}", flash="decided")
+    return _review(
+        request,
+        session,
+        moderator,
+        project_id,
+        errors=errors,
+        values={"reason": fields.get("reason", "")},
+        status_code=422,
+    )
 
 
 @router.post(

@@ -19,8 +19,8 @@ from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import DomainError, ErrorCode, PermissionDenied
 from app.i18n import negotiate_locale, translate
 from app.messages import ACTION_BUTTONS, HISTORY_LINES, LANGUAGE_NAMES, STATUS_NAMES
-from app.models import Permission, ProjectStatus, User
-from app.schemas.project import ProjectDraft, ProjectUpdate
+from app.models import Permission, Project, ProjectStatus, User
+from app.schemas.project import ProjectDraft, ProjectRecord, ProjectUpdate
 from app.services import comments, moderation, projects, records, revisions
 from app.web import project_form
 from app.web.forms import (
@@ -46,7 +46,7 @@ def _form_page(
     *,
     values: dict[str, Any],
     errors: Errors | None = None,
-    project: Any = None,
+    project: ProjectRecord | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     locale = negotiate_locale(request)
@@ -141,17 +141,8 @@ async def new_project_submit(
                 request, session, settings, user, created.id, action
             )
         except DomainError as error:  # saved, but not complete enough to submit
-            project = projects.find_for_work(session, created.id, user)
-            values = project_form.form_values(record)
-            values["version"] = project.version
-            return _form_page(
-                request,
-                session,
-                user,
-                values=values,
-                errors=field_errors(error, locale),
-                project=projects.working_record(session, project),
-                status_code=422,
+            return _entry_form_again(
+                request, session, user, created.id, record, field_errors(error, locale)
             )
     return _form_page(
         request,
@@ -163,7 +154,32 @@ async def new_project_submit(
     )
 
 
-def _editable(session: Session, public_id: str, user: User) -> Any:
+def _entry_form_again(
+    request: Request,
+    session: Session,
+    user: User,
+    public_id: str,
+    record: dict[str, Any],
+    errors: Errors,
+    *,
+    version: object = None,
+) -> HTMLResponse:
+    """A stored entry's form with `record` as typed and its errors (422)."""
+    project = projects.find_for_work(session, public_id, user)
+    values = project_form.form_values(record)
+    values["version"] = project.version if version is None else version
+    return _form_page(
+        request,
+        session,
+        user,
+        values=values,
+        errors=errors,
+        project=projects.working_record(session, project),
+        status_code=422,
+    )
+
+
+def _editable(session: Session, public_id: str, user: User) -> Project:
     project = projects.find_for_work(session, public_id, user)
     if not projects.is_submitter(user, project):
         raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
@@ -224,17 +240,8 @@ async def edit_project_submit(
         errors = field_errors(error, locale)
     except ValidationError as error:  # a version that is not a number
         errors = field_errors(error, locale)
-    project = projects.find_for_work(session, project_id, user)
-    values = project_form.form_values(record)
-    values["version"] = version
-    return _form_page(
-        request,
-        session,
-        user,
-        values=values,
-        errors=errors,
-        project=projects.working_record(session, project),
-        status_code=422,
+    return _entry_form_again(
+        request, session, user, project_id, record, errors, version=version
     )
 
 
@@ -249,13 +256,7 @@ def my_projects_page(
         allowed = [
             a for a in moderation.allowed_actions(user, project) if a in OWNER_ACTIONS
         ]
-        if (
-            user.can(Permission.PROJECT_ENDORSE)
-            and record.home_country == user.country_iso2
-            and record.endorsed_at is None
-            and record.status
-            in (ProjectStatus.SUBMITTED, ProjectStatus.CHANGES_REQUESTED)
-        ):
+        if moderation.may_endorse(user, project):
             allowed.append("endorse")
         history = moderation.history(session, public_id=record.id, user=user)
         reasons = [event for event in history if event.reason]
@@ -336,15 +337,8 @@ async def owner_action(
             raise
         # Incomplete: the form shows what is missing, next to each field.
         project = projects.find_for_work(session, project_id, user)
-        values = project_form.form_values(records.record_data(session, project))
-        values["version"] = project.version
-        return _form_page(
-            request,
-            session,
-            user,
-            values=values,
-            errors=field_errors(error, locale),
-            project=projects.working_record(session, project),
-            status_code=422,
+        record = records.record_data(session, project)
+        return _entry_form_again(
+            request, session, user, project_id, record, field_errors(error, locale)
         )
     return see_other(request, back, flash=flash)

@@ -133,6 +133,23 @@ class TestReview:
         assert event is not None
         assert event.reason == "Add the budget range."
 
+    def test_an_action_that_is_not_a_decision_is_refused_in_place(
+        self, client: TestClient, session: Session, contributor: User, moderator: User
+    ) -> None:
+        entry = make_project(session, status=ProjectStatus.SUBMITTED, owner=contributor)
+        sign_in(client, session, moderator)
+
+        response = post_form(
+            client,
+            f"/moderation/{entry.public_id}/decision?lang=en",
+            [("action", "submit")],
+            form=f"/moderation/{entry.public_id}?lang=en",
+        )
+
+        assert response.status_code == 422
+        assert 'class="error" role="alert"' in response.text
+        assert status_of(session, entry) == ProjectStatus.SUBMITTED
+
     def test_a_decision_the_status_does_not_allow_is_a_409_page(
         self, client: TestClient, session: Session, contributor: User, moderator: User
     ) -> None:
