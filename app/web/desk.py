@@ -14,8 +14,12 @@ from app.messages import (
     ACTION_BUTTONS,
     EXPORT_COLUMNS,
     HISTORY_LINES,
+    IMPLEMENTATION_STATUS_LABELS,
     LANGUAGE_NAMES,
+    N_,
+    SCOPE_LABELS,
     STATUS_NAMES,
+    YES_NO,
 )
 from app.models import ProjectStatus, RevisionStatus, User
 from app.schemas.common import Iso2
@@ -70,45 +74,87 @@ def _status_names(locale: str) -> dict[str, str]:
     return {key: translate(locale, name) for key, name in STATUS_NAMES.items()}
 
 
+# Which taxonomy names a field's codes; the WSIS codes are shown with the name.
+TAXONOMY_OF = {
+    "countries": "country",
+    "country": "country",
+    "action_lines": "action_line",
+    "primary_action_line": "action_line",
+    "sdgs": "sdg",
+    "wsis_targets": "wsis_target",
+    "gdc_objectives": "gdc_objective",
+    "technologies": "technology",
+    "target_groups": "target_group",
+    "activity_type": "activity_type",
+    "entity_type": "entity_type",
+    "funding_source": "funding_source",
+    "budget_range": "budget_range",
+}
+WITH_CODE = {"action_line", "sdg", "wsis_target", "gdc_objective"}
+CHOICE_LABELS = {
+    "scope": SCOPE_LABELS,
+    "implementation_status": IMPLEMENTATION_STATUS_LABELS,
+    "unesco_alignment": YES_NO,
+}
+# Parts of the record with no column of their own in the exports.
+PART_LABELS = {
+    "responsible_ai": N_("Responsible AI"),
+    "data_sources": N_("Data sources used"),
+    "human_oversight": N_("Human oversight"),
+    "risk_assessment_done": N_("Was a risk assessment done?"),
+    "affected_groups": N_("Groups affected and how they were consulted"),
+    "contact": N_("Contact person"),
+}
+
+
+def _blank(value: Any) -> bool:
+    return value in (None, [], {}, "")
+
+
 def _shown(value: Any, labels: Labels, field: str) -> str:
-    """A record value as one line of text for the review page and the diff."""
-    taxonomy = {
-        "countries": "country",
-        "action_lines": "action_line",
-        "primary_action_line": "action_line",
-        "sdgs": "sdg",
-        "wsis_targets": "wsis_target",
-        "gdc_objectives": "gdc_objective",
-        "technologies": "technology",
-        "target_groups": "target_group",
-        "activity_type": "activity_type",
-        "funding_source": "funding_source",
-        "budget_range": "budget_range",
-    }.get(field)
-    if value in (None, [], {}, ""):
+    """A record value as one line of text, in the page's language, for the
+    review page and the diff."""
+    locale = labels.locale
+    taxonomy = TAXONOMY_OF.get(field)
+    if _blank(value):
         return "—"
     if taxonomy and isinstance(value, list):
-        return labels.many(taxonomy, value, with_code=True)
+        return labels.many(taxonomy, value, with_code=taxonomy in WITH_CODE)
     if taxonomy:
-        return labels.one(taxonomy, value, with_code=True)
+        return labels.one(taxonomy, value, with_code=taxonomy in WITH_CODE)
+    if field in CHOICE_LABELS and value in CHOICE_LABELS[field]:
+        return translate(locale, CHOICE_LABELS[field][value])
+    if isinstance(value, bool):
+        return translate(locale, YES_NO["yes" if value else "no"])
+    if isinstance(value, dict) and field == "contact":
+        return " · ".join(str(v) for v in (value.get("name"), value.get("email")) if v)
+    if isinstance(value, dict) and field in ("lead_organization", "partners"):
+        details = [
+            _shown(value.get(key), labels, key)
+            for key in ("entity_type", "country", "website")
+            if not _blank(value.get(key))
+        ]
+        name = value.get("name") or "—"
+        return f"{name} ({', '.join(details)})" if details else str(name)
     if isinstance(value, dict):
         return (
             " · ".join(
-                f"{key}: {_shown(inner, labels, key)}"
+                f"{_field_label(locale, key)}: {_shown(inner, labels, key)}"
                 for key, inner in value.items()
-                if inner not in (None, [], {}, "")
+                if not _blank(inner)
             )
             or "—"
         )
     if isinstance(value, list):
-        return "; ".join(_shown(item, labels, "") for item in value)
+        return "; ".join(_shown(item, labels, field) for item in value)
     return str(value)
 
 
 def _field_label(locale: str, field: str) -> str:
-    return (
-        translate(locale, EXPORT_COLUMNS[field]) if field in EXPORT_COLUMNS else field
-    )
+    for names in (EXPORT_COLUMNS, PART_LABELS):
+        if field in names:
+            return translate(locale, names[field])
+    return field
 
 
 def _review(

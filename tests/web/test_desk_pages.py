@@ -86,6 +86,8 @@ class TestReview:
 
         assert page.status_code == 200
         assert "private-contact@example.org" in page.text  # moderators see the contact
+        assert "Test Organisation (fictional) (Academia, Tunisia" in page.text
+        assert "entity_type" not in page.text  # names, not the record's keys
         assert "Endorsed by the country" in page.text
         assert "Endorsed by the focal point" in page.text  # the history line
         for action in ("approve", "request_changes", "reject"):
