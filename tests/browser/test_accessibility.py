@@ -12,11 +12,16 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import Session
 
+from app.config import Settings
 from app.models import Role
+from app.schemas.project import ProjectUpdate
+from app.services import revisions
 from seeds.demo import sample_public_id
 from tests.browser.axe import audit, blocking, report
-from tests.browser.conftest import OpenContext
+from tests.browser.conftest import LiveSite, OpenContext
+from tests.factories import make_project
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 LANGUAGES = ["ar", "en", "fr"]
@@ -90,3 +95,36 @@ class TestAccessibility:
         page.screenshot(
             path=SCREENSHOTS / f"new-entry-errors-{lang}.png", full_page=True
         )
+
+    @pytest.mark.parametrize("lang", LANGUAGES)
+    def test_the_review_of_a_revision_has_no_serious_or_critical_violation(
+        self, open_context: OpenContext, live_site: LiveSite, lang: str
+    ) -> None:
+        public_id = pending_revision(live_site)
+        page = open_context(Role.MODERATOR).new_page()
+        page.goto(in_language(f"/moderation/{public_id}", lang))
+        expect(page.locator("table.diff ins").first).to_be_visible()
+
+        found = blocking(audit(page))
+
+        assert not found, f"a revision's review in {lang}:\n{report(found)}"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        shot = SCREENSHOTS / f"review-revision-{lang}.png"
+        page.screenshot(path=shot, full_page=True)
+
+
+def pending_revision(site: LiveSite) -> str:
+    """A published entry of the site's contributor with changes awaiting review."""
+    contributor = site.people[Role.CONTRIBUTOR]
+    with Session(site.engine) as session:
+        entry = make_project(session, owner=contributor)
+        revisions.edit_project(
+            session,
+            public_id=entry.public_id,
+            editor=contributor,
+            update=ProjectUpdate.model_validate(
+                {"version": entry.version, "website": "https://revised.example"}
+            ),
+            settings=Settings(environment="test"),
+        )
+        return entry.public_id
