@@ -192,8 +192,8 @@ class TestReview:
             form=review,
         )
 
-        assert "<del>https://test-platform.example/</del>" in page.text
-        assert "<ins>https://new-site.example/</ins>" in page.text
+        assert "<del><bdi>https://test-platform.example/</bdi></del>" in page.text
+        assert "<ins><bdi>https://new-site.example/</bdi></ins>" in page.text
         assert response.status_code == 303
         public = client.get(f"/api/v1/projects/{entry.public_id}").json()
         assert public["website"] == "https://new-site.example/"
