@@ -33,18 +33,29 @@ def list_comments(
     session: Session, *, public_id: str, user: User
 ) -> list[CommentPublic]:
     project = projects.find_for_work(session, public_id, user)
+    assert project.id is not None
+    return comments_on(session, [project.id]).get(project.id, [])
+
+
+def comments_on(
+    session: Session, project_ids: list[int]
+) -> dict[int, list[CommentPublic]]:
+    """The discussions on several entries (two queries), oldest first. The
+    caller has checked that the entries may be seen."""
     comments = session.exec(
         select(ProjectComment)
-        .where(ProjectComment.project_id == project.id)
+        .where(col(ProjectComment.project_id).in_(project_ids))
         .order_by(col(ProjectComment.id))
     ).all()
     authors = moderation.people(session, {comment.author_id for comment in comments})
-    return [
-        CommentPublic(
-            id=c.id or 0,
-            author=authors[c.author_id],
-            body=c.body,
-            created_at=c.created_at,
+    found: dict[int, list[CommentPublic]] = {}
+    for c in comments:
+        found.setdefault(c.project_id, []).append(
+            CommentPublic(
+                id=c.id or 0,
+                author=authors[c.author_id],
+                body=c.body,
+                created_at=c.created_at,
+            )
         )
-        for c in comments
-    ]
+    return found

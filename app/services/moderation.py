@@ -328,25 +328,36 @@ def history(
 ) -> list[ModerationEventPublic]:
     """Everything that happened to an entry, oldest first."""
     project = projects.find_for_work(session, public_id, user)
+    assert project.id is not None
+    return histories(session, [project.id]).get(project.id, [])
+
+
+def histories(
+    session: Session, project_ids: list[int]
+) -> dict[int, list[ModerationEventPublic]]:
+    """The histories of several entries (two queries), oldest event first.
+    The caller has checked that the entries may be seen."""
     events = session.exec(
         select(ModerationEvent)
-        .where(ModerationEvent.project_id == project.id)
+        .where(col(ModerationEvent.project_id).in_(project_ids))
         .order_by(col(ModerationEvent.id))
     ).all()
     actors = people(session, {event.actor_id for event in events})
-    return [
-        ModerationEventPublic(
-            id=event.id or 0,
-            action=event.action,
-            from_status=event.from_status,
-            to_status=event.to_status,
-            reason=event.reason,
-            actor=actors[event.actor_id],
-            revision_id=event.revision_id,
-            created_at=event.created_at,
+    found: dict[int, list[ModerationEventPublic]] = {}
+    for event in events:
+        found.setdefault(event.project_id, []).append(
+            ModerationEventPublic(
+                id=event.id or 0,
+                action=event.action,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                reason=event.reason,
+                actor=actors[event.actor_id],
+                revision_id=event.revision_id,
+                created_at=event.created_at,
+            )
         )
-        for event in events
-    ]
+    return found
 
 
 def record_revision_submitted(

@@ -226,15 +226,20 @@ def get_record(session: Session, *, public_id: str, user: User) -> ProjectRecord
     return working_record(session, find_for_work(session, public_id, user))
 
 
-def list_my_projects(session: Session, *, user: User) -> list[ProjectRecord]:
+def my_projects(session: Session, *, user: User) -> list[Project]:
     """The entries `user` works on as a submitter, most recently changed first."""
     own: Any = col(Project.owner_id) == user.id
     if user.can(Permission.PROJECT_EDIT_COUNTRY) and user.country_iso2:
         own = or_(own, col(Project.home_country_iso2) == user.country_iso2)
-    mine = session.exec(
-        select(Project).where(own).order_by(col(Project.updated_at).desc())
-    ).all()
-    return working_records(session, list(mine))
+    return list(
+        session.exec(
+            select(Project).where(own).order_by(col(Project.updated_at).desc())
+        ).all()
+    )
+
+
+def list_my_projects(session: Session, *, user: User) -> list[ProjectRecord]:
+    return working_records(session, my_projects(session, user=user))
 
 
 def get_public_project(session: Session, public_id: str) -> ProjectPublic:

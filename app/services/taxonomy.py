@@ -33,7 +33,7 @@ def names(term: TermBase) -> LocalizedText:
     return LocalizedText(ar=term.name_ar, en=term.name_en, fr=term.name_fr)
 
 
-def _terms(session: Session, model: type[T], *, include_retired: bool) -> Sequence[T]:
+def terms(session: Session, model: type[T], *, include_retired: bool) -> Sequence[T]:
     query = select(model).order_by(col(model.sort_order))
     if not include_retired:
         query = query.where(col(model.retired_at).is_(None))
@@ -58,7 +58,7 @@ def list_action_lines(
             sdgs=sdgs[line.code],
             retired_at=line.retired_at,
         )
-        for line in _terms(session, ActionLine, include_retired=include_retired)
+        for line in terms(session, ActionLine, include_retired=include_retired)
     ]
 
 
@@ -70,7 +70,7 @@ def list_sdgs(session: Session, *, include_retired: bool = False) -> list[SdgPub
             color=sdg.color,
             retired_at=sdg.retired_at,
         )
-        for sdg in _terms(session, Sdg, include_retired=include_retired)
+        for sdg in terms(session, Sdg, include_retired=include_retired)
     ]
 
 
@@ -85,7 +85,7 @@ def list_countries(
             aicto_membership=country.aicto_membership,
             retired_at=country.retired_at,
         )
-        for country in _terms(session, Country, include_retired=include_retired)
+        for country in terms(session, Country, include_retired=include_retired)
     ]
 
 
@@ -94,7 +94,7 @@ def list_wsis_targets(
 ) -> list[WsisTargetPublic]:
     return [
         WsisTargetPublic(code=t.code, title=names(t), retired_at=t.retired_at)
-        for t in _terms(session, WsisTarget, include_retired=include_retired)
+        for t in terms(session, WsisTarget, include_retired=include_retired)
     ]
 
 
@@ -103,7 +103,7 @@ def list_gdc_objectives(
 ) -> list[GdcObjectivePublic]:
     return [
         GdcObjectivePublic(number=o.number, title=names(o), retired_at=o.retired_at)
-        for o in _terms(session, GdcObjective, include_retired=include_retired)
+        for o in terms(session, GdcObjective, include_retired=include_retired)
     ]
 
 
@@ -113,7 +113,7 @@ def list_terms(
     """The terms of a small coded vocabulary (technologies, entity types, ...)."""
     return [
         TermPublic(code=term.code, name=names(term), retired_at=term.retired_at)
-        for term in _terms(session, model, include_retired=include_retired)
+        for term in terms(session, model, include_retired=include_retired)
     ]
 
 

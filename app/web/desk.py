@@ -32,7 +32,6 @@ from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
 ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
-TEXT_FIELDS = ("title", "summary", "description", "impact", "challenges")
 
 
 @router.get("/moderation", name="moderation_queue_page", response_class=HTMLResponse)
@@ -175,7 +174,7 @@ def _review(
     shown = [
         (_field_label(locale, field), _shown(data.get(field), labels, field))
         for field in records.RECORD_FIELDS
-        if field not in TEXT_FIELDS and field != "original_language"
+        if field not in records.TRANSLATED_FIELDS and field != "original_language"
     ]
     revision = None
     if record.open_revision is not None:
@@ -204,7 +203,8 @@ def _review(
             "current_user": moderator,
             "record": record,
             "texts": [
-                (_field_label(locale, key), getattr(record, key)) for key in TEXT_FIELDS
+                (_field_label(locale, key), getattr(record, key))
+                for key in records.TRANSLATED_FIELDS
             ],
             "shown": shown,
             "revision": revision,

@@ -9,33 +9,29 @@ form shown again with its errors loses nothing.
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.i18n import translate
 from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS, YES_NO
 from app.models import (
-    ActionLine,
-    ActionLineSdg,
     ActivityType,
     BudgetRange,
     Country,
     EntityType,
     FundingSource,
     GdcObjective,
-    Sdg,
     TargetGroup,
     Technology,
     WsisTarget,
 )
 from app.models.project import GeographicScope, ImplementationStatus
 from app.models.taxonomy import TermBase
+from app.services import records, taxonomy
 
 LANGUAGES = ("ar", "en", "fr")
-TEXTS = ("title", "summary", "description", "impact", "challenges")
 LIST_FIELDS = frozenset(
     {
         "countries",
@@ -102,7 +98,7 @@ def record_from_form(fields: dict[str, list[str]]) -> dict[str, Any]:
     """The record a posted form describes; blank fields are left out (null)."""
     record: dict[str, Any] = {
         name: {lang: _text(fields, f"{name}.{lang}") for lang in LANGUAGES}
-        for name in TEXTS
+        for name in records.TRANSLATED_FIELDS
     }
     record |= {name: _text(fields, name) for name in SCALARS}
     record |= {
@@ -143,7 +139,7 @@ def form_values(record: dict[str, Any]) -> dict[str, Any]:
     if isinstance(risk, bool):
         ai["risk_assessment_done"] = "yes" if risk else "no"
     values["responsible_ai"] = ai
-    for name in TEXTS:
+    for name in records.TRANSLATED_FIELDS:
         values[name] = record.get(name) or {}
     for name in ("lead_organization", "contact"):
         values[name] = record.get(name) or {}
@@ -162,43 +158,26 @@ class Choice:
 def _terms(
     session: Session, model: type[TermBase], key: str, locale: str
 ) -> list[Choice]:
-    rows = session.exec(
-        select(model)
-        .where(col(model.retired_at).is_(None))
-        .order_by(col(model.sort_order))
-    ).all()
+    rows = taxonomy.terms(session, model, include_retired=False)
     return [Choice(str(getattr(t, key)), getattr(t, f"name_{locale}")) for t in rows]
 
 
 def _action_lines(session: Session, locale: str) -> list[Choice]:
-    sdgs: dict[str, list[int]] = defaultdict(list)
-    for link in session.exec(
-        select(ActionLineSdg).order_by(col(ActionLineSdg.sdg_number))
-    ):
-        sdgs[link.action_line_code].append(link.sdg_number)
-    lines = session.exec(
-        select(ActionLine)
-        .where(col(ActionLine.retired_at).is_(None))
-        .order_by(col(ActionLine.sort_order))
-    ).all()
     return [
         Choice(
             line.code,
-            f"{line.code} {getattr(line, f'name_{locale}')}",
-            parent=line.parent_code,
-            sdgs=sdgs[line.code],
+            f"{line.code} {getattr(line.title, locale)}",
+            parent=line.parent,
+            sdgs=line.sdgs,
         )
-        for line in lines
+        for line in taxonomy.list_action_lines(session)
     ]
 
 
 def _sdgs(session: Session, locale: str) -> list[Choice]:
-    rows = session.exec(select(Sdg).order_by(col(Sdg.number))).all()
     return [
-        Choice(
-            str(s.number), f"{s.number}. {getattr(s, f'name_{locale}')}", colour=s.color
-        )
-        for s in rows
+        Choice(str(s.number), f"{s.number}. {getattr(s.name, locale)}", colour=s.color)
+        for s in taxonomy.list_sdgs(session)
     ]
 
 

@@ -37,6 +37,8 @@ ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 # The submitter-side actions a "my entries" row may offer, besides edit.
 OWNER_ACTIONS = ("submit", "withdraw", "endorse")
+# The form edits these; a published entry's change becomes a revision.
+FORM_EDITABLE_STATUSES = (*revisions.EDITABLE_STATUSES, ProjectStatus.APPROVED)
 
 
 def _form_page(
@@ -69,8 +71,7 @@ def _form_page(
             "status_label": translate(locale, STATUS_NAMES[project.status])
             if project
             else None,
-            "editable": project is None
-            or project.status in (*revisions.EDITABLE_STATUSES, ProjectStatus.APPROVED),
+            "editable": project is None or project.status in FORM_EDITABLE_STATUSES,
         },
         status_code=status_code,
     )
@@ -250,16 +251,21 @@ def my_projects_page(
     request: Request, session: SessionDep, user: CurrentUser
 ) -> HTMLResponse:
     locale = negotiate_locale(request)
+    mine = projects.my_projects(session, user=user)
+    ids = [project.id for project in mine if project.id is not None]
+    histories = moderation.histories(session, ids)
+    discussions = comments.comments_on(session, ids)
     rows = []
-    for record in projects.list_my_projects(session, user=user):
-        project = projects.find_for_work(session, record.id, user)
+    for project, record in zip(
+        mine, projects.working_records(session, mine), strict=True
+    ):
+        assert project.id is not None
         allowed = [
             a for a in moderation.allowed_actions(user, project) if a in OWNER_ACTIONS
         ]
         if moderation.may_endorse(user, project):
             allowed.append("endorse")
-        history = moderation.history(session, public_id=record.id, user=user)
-        reasons = [event for event in history if event.reason]
+        reasons = [e for e in histories.get(project.id, []) if e.reason]
         rows.append(
             {
                 "record": record,
@@ -271,12 +277,8 @@ def my_projects_page(
                 )
                 if reasons
                 else None,
-                "comments": comments.list_comments(
-                    session, public_id=record.id, user=user
-                ),
-                # An approved entry is edited too: the change becomes a revision.
-                "can_edit": project.status
-                in (*revisions.EDITABLE_STATUSES, ProjectStatus.APPROVED),
+                "comments": discussions.get(project.id, []),
+                "can_edit": project.status in FORM_EDITABLE_STATUSES,
                 "can_delete": project.status == ProjectStatus.DRAFT
                 and project.owner_id == user.id,
             }
