@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     # are safe: PostgreSQL hands each message to one of them).
     mail_worker_enabled: bool = False
     mail_worker_interval_seconds: float = 5.0
+    # After this many failed attempts a message is parked for an admin to see.
+    mail_max_attempts: int = 8
+
+    # Requests: bodies larger than this are refused (413) before they are read.
+    max_body_bytes: int = 1024 * 1024
+    # Throttling (counted in the database, shared by every worker):
+    # "<attempts>/<seconds>" per account, per client address, per email address.
+    sign_in_limit_per_account: str = "5/900"
+    sign_in_limit_per_client: str = "30/900"
+    registration_limit_per_client: str = "10/3600"
+    reset_limit_per_address: str = "3/3600"
+    reset_limit_per_client: str = "10/3600"
 
     @field_validator("database_url")
     @classmethod

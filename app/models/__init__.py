@@ -40,6 +40,7 @@ from app.models.taxonomy import (
     Technology,
     WsisTarget,
 )
+from app.models.throttle import ThrottleEvent
 from app.models.user import (
     ROLE_PERMISSIONS,
     Permission,
@@ -87,6 +88,7 @@ __all__ = [
     "SubRegion",
     "TargetGroup",
     "Technology",
+    "ThrottleEvent",
     "TokenPurpose",
     "UnescoAlignment",
     "User",

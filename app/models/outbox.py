@@ -13,7 +13,8 @@ class OutboxMessage(SQLModel, table=True):
     """A message waiting to be sent (or sent): the mail worker delivers it.
 
     Nothing is lost while the SMTP server is down: a failed send is retried with
-    growing delays (`next_attempt_at`) until it goes through.
+    growing delays (`next_attempt_at`); after `mail_max_attempts` it is parked
+    (`failed_at`), shown to admins with its error, and can be retried from there.
     """
 
     __tablename__ = "outbox_message"
@@ -32,3 +33,4 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, sa_column=text_column())
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
