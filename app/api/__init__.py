@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.api import auth, moderation, projects, stats, taxonomy, users
+from app.api import auth, moderation, outbox, projects, stats, taxonomy, users
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(taxonomy.router)
@@ -11,3 +11,4 @@ api_router.include_router(moderation.router)
 api_router.include_router(auth.router)
 api_router.include_router(users.router)
 api_router.include_router(stats.router)
+api_router.include_router(outbox.router)

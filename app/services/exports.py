@@ -8,12 +8,13 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
+from app import encoding
 from app.i18n import translate
 from app.messages import (
     EXPORT_COLUMNS,
@@ -44,13 +45,6 @@ from app.services import records
 
 BATCH = 500
 SEPARATOR = "; "
-# A spreadsheet treats a cell starting with these as a formula: defuse them.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def defused(value: str) -> str:
-    """`value`, made inert if a spreadsheet would run it as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def published_batches(
@@ -176,15 +170,16 @@ def headers(locale: str) -> list[str]:
 
 
 def table_rows(
-    session: Session, filters: ProjectFilters, locale: str
+    session: Session, filters: ProjectFilters, locale: str, cell: Callable[[str], str]
 ) -> Iterator[list[str]]:
-    """The header row, then one defused row per entry."""
+    """The header row, then one row per entry, every value passed through
+    `cell` (the format's own encoding: any stored text must fit the file)."""
     labels = Labels(session, locale)
-    yield headers(locale)
+    yield [cell(header) for header in headers(locale)]
     for batch in published_batches(session, filters):
         for project in batch:
             cells = row(project, labels)
-            yield [defused(cells[key]) for key in EXPORT_COLUMNS]
+            yield [cell(cells[key]) for key in EXPORT_COLUMNS]
 
 
 def csv_chunks(session: Session, filters: ProjectFilters, locale: str) -> Iterator[str]:
@@ -192,7 +187,7 @@ def csv_chunks(session: Session, filters: ProjectFilters, locale: str) -> Iterat
     yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for cells in table_rows(session, filters, locale):
+    for cells in table_rows(session, filters, locale, encoding.csv_text):
         writer.writerow(cells)
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -202,14 +197,15 @@ def csv_chunks(session: Session, filters: ProjectFilters, locale: str) -> Iterat
 
 
 def json_chunks(session: Session, filters: ProjectFilters) -> Iterator[str]:
-    """A JSON array of public records, written as it is read."""
+    """A JSON array of public records, written as it is read. json.dumps
+    escapes controls and quotes; a lone surrogate it would pass through, and
+    the UTF-8 response could not be written."""
     yield "["
     first = True
     for batch in published_batches(session, filters):
         for project in batch:
-            yield ("" if first else ",") + json.dumps(
-                project.model_dump(mode="json"), ensure_ascii=False
-            )
+            record = json.dumps(project.model_dump(mode="json"), ensure_ascii=False)
+            yield ("" if first else ",") + encoding.utf8_text(record)
             first = False
     yield "]"
 
@@ -222,7 +218,7 @@ def xlsx_chunks(
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="projects")
     sheet.sheet_view.rightToLeft = locale == "ar"
-    for cells in table_rows(session, filters, locale):
+    for cells in table_rows(session, filters, locale, encoding.spreadsheet_text):
         sheet.append(cells)
     with tempfile.TemporaryFile() as spooled:
         workbook.save(spooled)

@@ -1,13 +1,20 @@
-"""The Atom 1.0 feed of the newest published entries."""
+"""The Atom 1.0 feed of the newest published entries.
+
+Every text goes through `xml_text` (one illegal character makes the whole feed
+unreadable) and the autoescaping template; every address starts with the
+configured `public_base_url`, never the request's Host header.
+"""
 
 from datetime import datetime
 
 from sqlmodel import Session, col
 
 from app.db import utcnow
+from app.encoding import xml_text
 from app.i18n import translate
 from app.messages import FEED_TITLE
 from app.models import Project
+from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectFilters
 from app.services import filters as catalog
 from app.services import records
@@ -22,6 +29,12 @@ def _stamp(value: datetime | None) -> str:
     return (value or utcnow()).isoformat().replace("+00:00", "Z")
 
 
+def _author(project: ProjectPublic) -> str:
+    """The lead organisation's name, or AICTO's (Atom wants a name)."""
+    organization = project.lead_organization
+    return xml_text(organization.name or "" if organization else "").strip() or "AICTO"
+
+
 def projects_feed(
     session: Session,
     *,
@@ -30,7 +43,8 @@ def projects_feed(
     base_url: str,
     self_url: str,
 ) -> str:
-    """The newest published entries matching `filters`, as Atom XML."""
+    """The newest published entries matching `filters`, as Atom XML; ids and
+    links start with `base_url` (the configured public address)."""
     catalog.check_codes(session, filters)
     newest = list(
         session.exec(
@@ -43,17 +57,14 @@ def projects_feed(
     entries = [
         {
             "id": f"{base_url}/projects/{project.id}",
-            "title": labels.text(project.title),
+            "title": xml_text(labels.text(project.title)),
             "updated": _stamp(project.updated_at),
             "published": _stamp(project.published_at),
             "link": f"{base_url}/projects/{project.id}?lang={locale}",
-            "author": (
-                project.lead_organization.name if project.lead_organization else None
-            )
-            or "AICTO",
-            "summary": labels.text(project.summary),
+            "author": _author(project),
+            "summary": xml_text(labels.text(project.summary)),
             "categories": [
-                {"term": code, "label": labels.one("action_line", code)}
+                {"term": code, "label": xml_text(labels.one("action_line", code))}
                 for code in project.action_lines
             ],
         }
@@ -63,9 +74,9 @@ def projects_feed(
     return environment.get_template("feeds/projects.atom").render(
         locale=locale,
         feed_id=f"{base_url}/feeds/projects.atom",
-        title=translate(locale, FEED_TITLE),
+        title=xml_text(translate(locale, FEED_TITLE)),
         updated=entries[0]["updated"] if entries else _stamp(utcnow()),
-        self_url=self_url,
+        self_url=xml_text(self_url),
         catalog_url=catalog_link,
         entries=entries,
     )

@@ -4,6 +4,8 @@ Every bar or cell links to the catalog filtered to it (and to the filters the
 chart was drawn with). Arabic charts are laid out right to left. The root is a
 group, not an image: assistive technology skips an image's children, and the
 bars are links named by their <title>. The app's fonts come from fonts.css.
+Labels are data (taxonomy names): each goes through `xml_text`, then the
+autoescaping template, so no stored name can make the SVG unreadable.
 """
 
 from typing import Annotated
@@ -13,6 +15,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from app.deps import SessionDep
+from app.encoding import xml_text
 from app.errors import ErrorCode, NotFound, responses
 from app.i18n import negotiate_locale, translate
 from app.messages import CHART_TITLES, NO_ENTRIES
@@ -59,7 +62,7 @@ def _bars_svg(
         width = max(2, round(plot * entry.count / longest))
         # Left to right: label | bar ->  ; right to left: <- bar | label.
         start = WIDTH - LABEL_WIDTH - width if rtl else LABEL_WIDTH
-        label = (
+        label = xml_text(
             f"{entry.value} {entry.label}" if chart == "action-lines" else entry.label
         )
         bars.append(
@@ -87,8 +90,8 @@ def _bars_svg(
         anchor="start",  # with direction="rtl", "start" is the right edge
         title_x=WIDTH - 10 if rtl else 10,
         label_x=WIDTH - 10 if rtl else 10,
-        title=translate(locale, CHART_TITLES[chart]),
-        empty=translate(locale, NO_ENTRIES),
+        title=xml_text(translate(locale, CHART_TITLES[chart])),
+        empty=xml_text(translate(locale, NO_ENTRIES)),
         bars=bars,
     )
 
@@ -130,13 +133,13 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
     rows = [
         {
             "y": TOP + 20 + i * cell,
-            "label": str(row.value),
-            "full_label": f"{row.value} {row.label}",
+            "label": xml_text(str(row.value)),
+            "full_label": xml_text(f"{row.value} {row.label}"),
             "cells": [
                 {
                     "x": x_of(j),
                     "count": table.cells[i][j],
-                    "column": column.label,
+                    "column": xml_text(column.label),
                     "color": heat_colours(table.cells[i][j], highest)[0],
                     "ink": heat_colours(table.cells[i][j], highest)[1],
                     "href": catalog.catalog_url(
@@ -149,7 +152,7 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
         for i, row in enumerate(table.rows)
     ]
     columns = [
-        {"x": x_of(j) + (cell - 2) / 2, "label": column.value}
+        {"x": x_of(j) + (cell - 2) / 2, "label": xml_text(str(column.value))}
         for j, column in enumerate(table.cols)
     ]
     return environment.get_template("charts/heatmap.svg").render(
@@ -160,7 +163,7 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
         title_x=width - 10 if rtl else 10,
         label_x=width - 10 if rtl else 10,
         header_y=TOP + 12,
-        title=translate(locale, CHART_TITLES["action-lines-by-country"]),
+        title=xml_text(translate(locale, CHART_TITLES["action-lines-by-country"])),
         columns=columns,
         rows=rows,
         cell_size=cell,

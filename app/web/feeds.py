@@ -1,34 +1,43 @@
 """The Atom feed of newly published entries (filters as in the search)."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import SessionDep
+from app.deps import SessionDep, SettingsDep
 from app.errors import responses
 from app.i18n import negotiate_locale
 from app.schemas.search import ProjectFilters
 from app.services import feeds
 
 router = APIRouter(tags=["feeds"])
+FEED_PATH = "/feeds/projects.atom"
 
 
 @router.get(
-    "/feeds/projects.atom",
+    FEED_PATH,
     name="projects_feed",
     summary="Newest published entries, as an Atom 1.0 feed",
     responses={**responses(422), 200: {"content": {"application/atom+xml": {}}}},
     response_class=Response,
 )
 def projects_feed(
-    request: Request, session: SessionDep, filters: Annotated[ProjectFilters, Query()]
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: Annotated[ProjectFilters, Query()],
 ) -> Response:
+    """Addresses come from `public_base_url`, never the Host header: a feed is
+    cached and shared, and a forged Host would point every reader elsewhere."""
+    base_url = settings.public_base_url.rstrip("/")
+    query = urlencode(request.query_params.multi_items())  # re-encoded, not echoed
     xml = feeds.projects_feed(
         session,
         filters=filters,
         locale=negotiate_locale(request),
-        base_url=str(request.base_url).rstrip("/"),
-        self_url=str(request.url),
+        base_url=base_url,
+        self_url=base_url + FEED_PATH + (f"?{query}" if query else ""),
     )
     return Response(xml, media_type="application/atom+xml; charset=utf-8")
