@@ -1,22 +1,25 @@
 """Application factory: everything a running app needs is built here."""
 
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import FastAPI, Request
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from app.api import api_router, health
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
+from app.limits import BodySizeLimit
 from app.services import mail
-from app.web import web_router
+from app.templating import environment
+from app.web import headers, web_router
 
 API_DESCRIPTION = """
 Regional repository of AI and emerging-technology initiatives in the Arab region,
@@ -36,30 +39,40 @@ DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 
 
 def _install_docs(app: FastAPI) -> None:
-    """Serve /docs and /redoc from the app's own assets, never a CDN."""
+    """Serve /docs and /redoc from the app's own assets, never a CDN, and with no
+    inline script: FastAPI's own docs pages start their viewers inline."""
     app.mount("/static/docs", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
-    def swagger_ui(request: Request) -> HTMLResponse:
-        static = request.url_for("docs-assets", path="")
-        return get_swagger_ui_html(
-            openapi_url=str(request.url_for("openapi")),
+    def docs_page(template: str, **context: str) -> HTMLResponse:
+        html = environment.get_template(template).render(
             title=f"{app.title} - API",
-            swagger_js_url=f"{static}swagger-ui-bundle.js",
-            swagger_css_url=f"{static}swagger-ui.css",
-            swagger_favicon_url=f"{static}favicon.png",
+            # Paths, not absolute URLs: those would follow the Host header.
+            openapi_url=app.url_path_for("openapi"),
+            assets=app.url_path_for("docs-assets", path=""),
+            static=app.url_path_for("static", path=""),
+            **context,
         )
+        return HTMLResponse(html)
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return docs_page("docs/swagger_ui.html")
 
     @app.get("/redoc", include_in_schema=False)
-    def redoc(request: Request) -> HTMLResponse:
-        static = request.url_for("docs-assets", path="")
-        return get_redoc_html(
-            openapi_url=str(request.url_for("openapi")),
-            title=f"{app.title} - API",
-            redoc_js_url=f"{static}redoc.standalone.js",
-            redoc_favicon_url=f"{static}favicon.png",
-            with_google_fonts=False,
-        )
+    def redoc() -> HTMLResponse:
+        nonce = secrets.token_urlsafe(18)
+        response = docs_page("docs/redoc.html", nonce=nonce)
+        response.headers["Content-Security-Policy"] = headers.redoc_policy(nonce)
+        return response
+
+
+class RepositoryApp(FastAPI):
+    """FastAPI whose every answer passes through the security headers, even the
+    500 page that Starlette's outermost error middleware sends (an
+    `add_middleware` middleware sits inside that one)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return headers.SecurityHeaders(super().build_middleware_stack())
 
 
 @asynccontextmanager
@@ -85,7 +98,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for `settings` (read from the environment if omitted)."""
     settings = settings or get_settings()
-    app = FastAPI(
+    app = RepositoryApp(
         lifespan=lifespan,
         title="AICTO Arab AI and Emerging Technology Initiatives Repository",
         version="0.1.0",
@@ -96,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(web_router)

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from app.web import admin, auth, charts, desk, feeds, pages, submission
+from app.web import admin, auth, charts, desk, feeds, pages, styles, submission
 
 web_router = APIRouter()
 web_router.include_router(charts.router)
 web_router.include_router(feeds.router)
+web_router.include_router(styles.router)
 web_router.include_router(submission.router)  # /projects/new before /projects/{id}
 web_router.include_router(pages.router)
 web_router.include_router(auth.router)

@@ -3,7 +3,8 @@
 The server is the real app served by uvicorn on loopback, on its own copy of
 the demo database (the templates stay untouched for the other tests). The
 browser is Debian's `chromium` driven by Playwright; each test gets fresh
-contexts (no cookies shared), anonymous or signed in as a role.
+contexts (no cookies shared), anonymous or signed in as a role. A test fails
+(at teardown) if Chromium refused anything under the Content-Security-Policy.
 """
 
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Page,
     ViewportSize,
     sync_playwright,
@@ -122,16 +124,70 @@ def browser() -> Iterator[Browser]:
 
 OpenContext = Callable[[Role | None], BrowserContext]
 
+# Every frame (the charts in <object> too) reports what the policy refused.
+# Init scripts are not subject to the page's CSP.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI} on ${document.URL}`
+  );
+}, true);
+"""
+
+
+@dataclass
+class CspViolations:
+    """What Chromium refused under the Content-Security-Policy during a test,
+    from the console ("... violates the following Content Security Policy
+    directive ...") and from `securitypolicyviolation` events."""
+
+    seen: list[str] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)
+
+    def expect(self, blocked: str) -> None:
+        """Accept refusals that mention `blocked` (a known, wanted refusal)."""
+        self.expected.append(blocked)
+
+    def watch(self, context: BrowserContext) -> None:
+        def on_console(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text:
+                self.seen.append(message.text)
+
+        def on_report(refusal: str) -> None:
+            self.seen.append(refusal)
+
+        context.on("console", on_console)
+        context.expose_function("reportCspViolation", on_report)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def unexpected(self) -> list[str]:
+        return [
+            refusal
+            for refusal in dict.fromkeys(self.seen)
+            if not any(blocked in refusal for blocked in self.expected)
+        ]
+
 
 @pytest.fixture
-def open_context(browser: Browser, live_site: LiveSite) -> Iterator[OpenContext]:
+def csp_violations() -> CspViolations:
+    return CspViolations()
+
+
+@pytest.fixture
+def open_context(
+    browser: Browser, live_site: LiveSite, csp_violations: CspViolations
+) -> Iterator[OpenContext]:
     """`open_context(role)`: a fresh browser context on the live site, signed in
     as the `role` account (a Tunisian contributor or focal point, a moderator,
-    an admin), or anonymous for None. Relative URLs go to the live site."""
+    an admin), or anonymous for None. Relative URLs go to the live site.
+
+    At teardown, fails if any of its pages had something refused by the CSP.
+    """
     contexts: list[BrowserContext] = []
 
     def open_as(role: Role | None) -> BrowserContext:
         context = browser.new_context(base_url=live_site.url, viewport=VIEWPORT)
+        csp_violations.watch(context)
         if role is not None:
             cookie = live_site.session_cookie(role)
             context.add_cookies(
@@ -142,7 +198,9 @@ def open_context(browser: Browser, live_site: LiveSite) -> Iterator[OpenContext]
 
     yield open_as
     for context in contexts:
-        context.close()
+        context.close()  # after the pending console events are delivered
+    refused = csp_violations.unexpected()
+    assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 @pytest.fixture
