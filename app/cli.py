@@ -5,13 +5,15 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from app import migrate
 from app.config import get_settings
 from app.db import make_engine
-from app.errors import DomainError
+from app.errors import DomainError, translate_validation_errors
 from app.models import Language, Role
+from app.schemas.user import AccountIn
 from app.services import accounts, mail
 from seeds.demo import load_demo
 from seeds.taxonomy_loader import load_taxonomies
@@ -66,7 +68,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes.")] = False,
 ) -> None:
-    """Serve the application with uvicorn."""
+    """Serve the application with uvicorn (behind a proxy: set
+    STOCKTAKING_FORWARDED_ALLOW_IPS to the proxy's address)."""
     settings = get_settings()
     uvicorn.run(
         "app.main:create_app",
@@ -75,6 +78,8 @@ def serve(
         port=port or settings.port,
         workers=workers,
         reload=reload,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 
@@ -101,18 +106,24 @@ def create_user(
     language: Annotated[Language, typer.Option(help="ar, en or fr.")] = Language.AR,
 ) -> None:
     """Create a verified account (the first admin, or for scripts)."""
+    try:
+        data = AccountIn(
+            email=email,
+            role=role,
+            password=password,
+            full_name=name or email.split("@")[0],
+            country=country,
+            preferred_language=language,
+        )
+    except ValidationError as error:
+        for problem in translate_validation_errors(error.errors(), "en"):
+            field = ".".join(str(part) for part in problem["loc"])
+            typer.echo(f"error: {field}: {problem['msg']}", err=True)
+        raise typer.Exit(code=1) from error
     engine = make_engine(get_settings().database_url)
     try:
         with Session(engine) as session:
-            user = accounts.create_user(
-                session,
-                email=email,
-                role=role,
-                password=password,
-                full_name=name or email.split("@")[0],
-                country=country.upper() if country else None,
-                language=language,
-            )
+            user = accounts.create_user(session, data=data)
             typer.echo(f"created {user.role.value} {user.email} (id {user.id})")
     except DomainError as error:
         typer.echo(f"error: {error.detail('en')[0]['msg']}", err=True)

@@ -1,14 +1,16 @@
 """Settings: the only place the environment is read."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import StringConstraints, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"  # refused when environment is production
 
 Locale = Literal["ar", "en", "fr"]
+# "<attempts>/<seconds>": a limit of the throttle (app/services/throttle.py).
+RateLimit = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*/[1-9][0-9]*$")]
 
 
 class Settings(BaseSettings):
@@ -23,6 +25,10 @@ class Settings(BaseSettings):
     secret_key: str = PLACEHOLDER_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
+    # Behind a reverse proxy: the proxies (comma-separated addresses, or "*")
+    # whose X-Forwarded-Proto/-For uvicorn believes, so https requests are seen
+    # as https (HSTS, Secure cookies) and clients by their own address.
+    forwarded_allow_ips: str = "127.0.0.1"
     default_locale: Locale = "ar"
     locales: tuple[Locale, ...] = ("ar", "en", "fr")
     sql_echo: bool = False
@@ -54,11 +60,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     # Throttling (counted in the database, shared by every worker):
     # "<attempts>/<seconds>" per account, per client address, per email address.
-    sign_in_limit_per_account: str = "5/900"
-    sign_in_limit_per_client: str = "30/900"
-    registration_limit_per_client: str = "10/3600"
-    reset_limit_per_address: str = "3/3600"
-    reset_limit_per_client: str = "10/3600"
+    sign_in_limit_per_account: RateLimit = "5/900"
+    sign_in_limit_per_client: RateLimit = "30/900"
+    registration_limit_per_client: RateLimit = "10/3600"
+    reset_limit_per_address: RateLimit = "3/3600"
+    reset_limit_per_client: RateLimit = "10/3600"
 
     @field_validator("database_url")
     @classmethod

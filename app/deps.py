@@ -16,6 +16,7 @@ from app.models import Permission, TokenPurpose, User
 from app.services import accounts
 
 SESSION_COOKIE = "stocktaking_session"
+API_PREFIX = "/api/"
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -28,7 +29,15 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_client_address(request: Request) -> str:
+    """The caller's address, which throttling counts by. Behind a reverse proxy
+    it is the proxy's unless uvicorn trusts its forwarded headers (see
+    STOCKTAKING_FORWARDED_ALLOW_IPS in the README)."""
+    return request.client.host if request.client else "unknown"
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+ClientAddress = Annotated[str, Depends(get_client_address)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 bearer_scheme = HTTPBearer(
     auto_error=False, description="A token from /api/v1/auth/token"
@@ -42,6 +51,9 @@ def get_optional_user(
     """The caller: from a bearer token (API) or the session cookie (pages).
 
     A bearer token that is wrong, expired or revoked is a 401, not anonymity.
+    The JSON API takes bearer tokens only: a cookie is ambient authority (a form
+    on another site sends it along), so under /api a session cookie is ignored
+    and cross-site requests can do nothing there. Pages check a CSRF token.
     """
     if bearer is not None:
         user = accounts.user_for_token(
@@ -51,7 +63,7 @@ def get_optional_user(
             raise NotAuthenticated(ErrorCode.INVALID_TOKEN)
         return user
     cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
+    if cookie and not request.url.path.startswith(API_PREFIX):
         return accounts.user_for_token(
             session, secret=cookie, purpose=TokenPurpose.SESSION
         )

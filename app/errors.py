@@ -60,6 +60,11 @@ class DomainError(Exception):
     def code(self) -> ErrorCode:
         return self.problems[0][1]
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries (a challenge, a wait)."""
+        return {}
+
     def detail(self, locale: str = "en") -> list[dict[str, Any]]:
         if self.validation is not None:
             errors, prefix = self.validation
@@ -91,6 +96,24 @@ def _translated(locale: str, params: dict[str, Any]) -> dict[str, Any]:
 
 class NotAuthenticated(DomainError):
     status_code = 401
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class TooManyRequests(DomainError):
+    """A throttled attempt: try again after `retry_after` seconds."""
+
+    status_code = 429
+
+    def __init__(self, error_code: ErrorCode, /, *, retry_after: int, **params: Any):
+        super().__init__(error_code, **params)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class PermissionDenied(DomainError):
@@ -157,7 +180,9 @@ ERROR_RESPONSES: dict[int, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "Signed in, but not allowed"},
     404: {"model": ErrorResponse, "description": "Not found"},
     409: {"model": ErrorResponse, "description": "Conflicts with the current state"},
+    413: {"model": ErrorResponse, "description": "The request body is too large"},
     422: {"model": ErrorResponse, "description": "Invalid input"},
+    429: {"model": ErrorResponse, "description": "Too many attempts: see Retry-After"},
 }
 
 
@@ -210,13 +235,12 @@ def _respond(
 
 def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
     return _respond(
         request,
         exc.status_code,
         exc.detail(_locale(request)),
         extra=exc.extra,
-        headers=headers,
+        headers=exc.headers,
     )
 
 
@@ -226,10 +250,14 @@ def _request_validation_error(request: Request, exc: Exception) -> Response:
     return _respond(request, 422, detail)
 
 
+HTTP_ERROR_CODES = {404: ErrorCode.NOT_FOUND, 413: ErrorCode.BODY_TOO_LARGE}
+
+
 def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.HTTP_ERROR
-    message = translate(_locale(request), RULE_MESSAGES[code])
+    code = HTTP_ERROR_CODES.get(exc.status_code, ErrorCode.HTTP_ERROR)
+    max_kib = request.app.state.settings.max_body_bytes // 1024
+    message = translate(_locale(request), RULE_MESSAGES[code], max_kib=max_kib)
     detail = [{"loc": [], "msg": message, "type": code.value}]
     return _respond(request, exc.status_code, detail, headers=exc.headers)
 

@@ -26,6 +26,8 @@ VALIDATION_MESSAGES: dict[str, str] = {
     "string_too_long": N_("Must be at most {max_length} characters long."),
     "string_pattern_mismatch": N_("This value does not have the expected format."),
     "string_type": N_("Must be text."),
+    "string_unicode": N_("Must be text."),
+    "url_too_long": N_("Must be at most {max_length} characters long."),
     "int_parsing": N_("Must be a whole number."),
     "int_type": N_("Must be a whole number."),
     "bool_parsing": N_("Must be true or false."),
@@ -56,9 +58,11 @@ class ErrorCode(StrEnum):
     """Stable error codes: the `type` of an error in API responses."""
 
     TEXT_HAS_NUL = "TEXT_HAS_NUL"
+    TEXT_HAS_CONTROL = "TEXT_HAS_CONTROL"
+    TEXT_HAS_LINE_BREAK = "TEXT_HAS_LINE_BREAK"
+    TEXT_HAS_BIDI_CONTROL = "TEXT_HAS_BIDI_CONTROL"
     NOT_UNIQUE = "NOT_UNIQUE"
     REQUIRED_IN_ORIGINAL_LANGUAGE = "REQUIRED_IN_ORIGINAL_LANGUAGE"
-    TITLE_TOO_LONG = "TITLE_TOO_LONG"
     SUMMARY_TOO_LONG = "SUMMARY_TOO_LONG"
     END_BEFORE_START = "END_BEFORE_START"
     PRIMARY_NOT_LISTED = "PRIMARY_NOT_LISTED"
@@ -88,18 +92,30 @@ class ErrorCode(StrEnum):
     HTTP_ERROR = "HTTP_ERROR"
     VALIDATION_ERROR = "VALIDATION_ERROR"
     CSRF_FAILED = "CSRF_FAILED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    PUBLIC_ID_TAKEN = "PUBLIC_ID_TAKEN"
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    TOO_MANY_VALUES = "TOO_MANY_VALUES"
+    MESSAGE_NOT_FOUND = "MESSAGE_NOT_FOUND"
 
 
 # The project's own rules (raised as PydanticCustomError or DomainError).
 RULE_MESSAGES: dict[str, str] = {
     ErrorCode.CSRF_FAILED: N_("This form has expired. Reload the page and try again."),
     ErrorCode.TEXT_HAS_NUL: N_("Text cannot contain NUL characters."),
+    ErrorCode.TEXT_HAS_CONTROL: N_(
+        "This text contains an invisible control character ({character}): remove it."
+    ),
+    ErrorCode.TEXT_HAS_LINE_BREAK: N_(
+        "This field holds one line: remove the line break ({character})."
+    ),
+    ErrorCode.TEXT_HAS_BIDI_CONTROL: N_(
+        "This text contains an invisible direction mark ({character}) that "
+        "reorders what readers see: remove it."
+    ),
     ErrorCode.NOT_UNIQUE: N_("Each value may be given only once."),
     ErrorCode.REQUIRED_IN_ORIGINAL_LANGUAGE: N_(
         "Required in the entry's original language ({language})."
-    ),
-    ErrorCode.TITLE_TOO_LONG: N_(
-        "The {language} title is longer than {max_chars} characters."
     ),
     ErrorCode.SUMMARY_TOO_LONG: N_(
         "The {language} summary is longer than {max_words} words."
@@ -146,7 +162,16 @@ RULE_MESSAGES: dict[str, str] = {
     ),
     ErrorCode.ALREADY_ENDORSED: N_("This entry is already endorsed."),
     ErrorCode.HTTP_ERROR: N_("The request could not be handled."),
+    ErrorCode.PUBLIC_ID_TAKEN: N_("Another entry already has this identifier."),
+    ErrorCode.TOO_MANY_ATTEMPTS: N_(
+        "Too many attempts. Wait {minutes} min and try again."
+    ),
+    ErrorCode.BODY_TOO_LARGE: N_(
+        "The request is too large: at most {max_kib} KiB can be sent."
+    ),
+    ErrorCode.TOO_MANY_VALUES: N_("Give at most {max_values} different values."),
     ErrorCode.VALIDATION_ERROR: N_("This value is not valid."),
+    ErrorCode.MESSAGE_NOT_FOUND: N_("No such undelivered email."),
 }
 
 # Role names as people read them (in emails and pages).
@@ -302,7 +327,9 @@ ERROR_PAGE_HEADINGS: dict[int, str] = {
     403: N_("You are not allowed to see this page"),
     404: N_("Page not found"),
     409: N_("This cannot be done now"),
+    413: N_("This request is too large"),
     422: N_("Some parameters are not valid"),
+    429: N_("Too many attempts"),
     500: N_("Something went wrong on our side"),
 }
 SERVER_ERROR = N_("The error was recorded. Please try again later.")
@@ -329,6 +356,7 @@ FLASH_MESSAGES: dict[str, str] = {
     "decided": N_("Decision recorded; the submitter is notified."),
     "user_updated": N_("The account is updated."),
     "invited": N_("Invitation sent."),
+    "mail_retried": N_("The email is queued again."),
 }
 SET_PASSWORD_HEADINGS: dict[str, str] = {
     "reset": N_("Choose a new password"),

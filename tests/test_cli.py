@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine
 from app.models import ActionLine, Project, Role
 from app.services import accounts, mail
@@ -86,7 +86,11 @@ class TestAccountsAndMailConsole:
         engine = make_engine(empty_database)
         with Session(engine) as session:
             admin = accounts.authenticate(
-                session, email="admin@example.org", password="first admin password"
+                session,
+                email="admin@example.org",
+                password="first admin password",
+                client="127.0.0.1",
+                settings=Settings(environment="test"),
             )
             assert admin.role == Role.ADMIN
         engine.dispose()
@@ -142,3 +146,35 @@ class TestAccountsAndMailConsole:
         assert result.exit_code == 0, result.output
         assert "sent 1, failed 0" in result.output
         assert len(smtp_server.inbox.messages) == 1
+
+
+class TestCreateUserInput:
+    @pytest.mark.parametrize(
+        ("arguments", "field"),
+        [
+            (["--email", "admin@localhost"], "email"),
+            (["--email", "not an address"], "email"),
+            (["--email", "ok@example.org", "--name", "Bad\u202eName"], "full_name"),
+            (["--email", "ok@example.org", "--name", "Two\nlines"], "full_name"),
+        ],
+    )
+    def test_an_account_sign_in_would_refuse_is_not_made(
+        self,
+        runner: CliRunner,
+        empty_database: str,
+        monkeypatch: pytest.MonkeyPatch,
+        arguments: list[str],
+        field: str,
+    ) -> None:
+        runner.invoke(cli, ["db", "upgrade"])
+        runner.invoke(cli, ["seed"])
+        monkeypatch.setenv("STOCKTAKING_NEW_PASSWORD", "first admin password")
+
+        result = runner.invoke(cli, ["create-user", *arguments, "--role", "admin"])
+
+        assert result.exit_code == 1
+        assert f"error: {field}:" in result.output
+        engine = make_engine(empty_database)
+        with Session(engine) as session:
+            assert accounts.count_users(session) == 0
+        engine.dispose()

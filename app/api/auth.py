@@ -3,7 +3,7 @@ accepting an invitation."""
 
 from fastapi import APIRouter, status
 
-from app.deps import BearerDep, CurrentUser, SessionDep, SettingsDep
+from app.deps import BearerDep, ClientAddress, CurrentUser, SessionDep, SettingsDep
 from app.errors import responses
 from app.models import TokenPurpose
 from app.schemas.user import (
@@ -25,15 +25,22 @@ router = APIRouter(prefix="/auth", tags=["accounts"])
     "/token",
     name="create_token",
     summary="Sign in: get a bearer token",
-    responses=responses(401, 403, 422),
+    responses=responses(401, 403, 422, 429),
 )
 def create_token(
-    session: SessionDep, settings: SettingsDep, credentials: Credentials
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientAddress,
+    credentials: Credentials,
 ) -> TokenOut:
     """Exchange email and password for a bearer token (stored hashed, revocable,
-    expiring)."""
+    expiring). Throttled per account and per client address (429)."""
     user = accounts.authenticate(
-        session, email=credentials.email, password=credentials.password
+        session,
+        email=credentials.email,
+        password=credentials.password,
+        client=client,
+        settings=settings,
     )
     secret, token = accounts.sign_in(
         session, user=user, purpose=TokenPurpose.API, settings=settings
@@ -57,15 +64,21 @@ def revoke_token(session: SessionDep, _user: CurrentUser, bearer: BearerDep) -> 
     "/register",
     name="register",
     summary="Register as a contributor",
-    status_code=status.HTTP_201_CREATED,
-    responses=responses(409, 422),
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=responses(422, 429),
 )
 def register(
-    session: SessionDep, settings: SettingsDep, registration: RegistrationIn
-) -> UserPublic:
-    """Create an unverified contributor account and email a verification link."""
-    user = accounts.register(session, data=registration, settings=settings)
-    return accounts.to_public(user)
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientAddress,
+    registration: RegistrationIn,
+) -> dict[str, str]:
+    """Create an unverified contributor account and email a verification link.
+
+    Always 202 with the same body: an address that already has an account gets
+    an email saying so, and the answer does not tell which happened."""
+    accounts.register(session, data=registration, client=client, settings=settings)
+    return {"status": "accepted"}
 
 
 @router.post(
@@ -83,13 +96,18 @@ def verify_email(session: SessionDep, link: TokenIn) -> UserPublic:
     name="request_password_reset",
     summary="Ask for a password reset link",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=responses(422),
+    responses=responses(422, 429),
 )
 def request_password_reset(
-    session: SessionDep, settings: SettingsDep, request: PasswordResetRequest
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientAddress,
+    request: PasswordResetRequest,
 ) -> dict[str, str]:
     """Always 202: the answer does not tell whether the account exists."""
-    accounts.request_password_reset(session, email=request.email, settings=settings)
+    accounts.request_password_reset(
+        session, email=request.email, client=client, settings=settings
+    )
     return {"status": "accepted"}
 
 

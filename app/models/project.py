@@ -17,6 +17,11 @@ from app.db import UTCDateTime, utcnow
 
 TITLE_MAX_CHARS = 300
 SUMMARY_MAX_WORDS = 200
+SUMMARY_MAX_CHARS = 2_000  # 200 words of ~10 characters: one 1 MB "word" is not
+DESCRIPTION_MAX_CHARS = 20_000
+TEXT_MAX_CHARS = 10_000  # impact, challenges
+NOTE_MAX_CHARS = 5_000  # the responsible-AI answers
+KEYWORD_MAX_CHARS = 60
 NAME_MAX_CHARS = 300
 URL_MAX_CHARS = 500
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -12,6 +13,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from app import text_policy
 from app.messages import RULE_MESSAGES, ErrorCode
 
 
@@ -20,17 +22,43 @@ def rule_error(code: ErrorCode, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(code.value, RULE_MESSAGES[code], context)
 
 
-def _no_nul(value: str) -> str:
-    """Refuse NUL characters: PostgreSQL cannot store them in text."""
-    if "\x00" in value:
-        raise rule_error(ErrorCode.TEXT_HAS_NUL)
-    return value
+_PROBLEM_CODES = {
+    text_policy.Problem.NUL: ErrorCode.TEXT_HAS_NUL,
+    text_policy.Problem.CONTROL: ErrorCode.TEXT_HAS_CONTROL,
+    text_policy.Problem.LINE_BREAK: ErrorCode.TEXT_HAS_LINE_BREAK,
+    text_policy.Problem.BIDI_CONTROL: ErrorCode.TEXT_HAS_BIDI_CONTROL,
+}
 
 
-NoNul = AfterValidator(_no_nul)
-# Text with the NUL check. Constraints go *before* NoNul: `Annotated[str,
-# StringConstraints(...), NoNul]` (after it, pydantic checks lengths unstripped).
-CleanText = Annotated[str, NoNul]
+def _policy(*, multiline: bool) -> tuple[BeforeValidator, AfterValidator]:
+    """The text policy (app/text_policy.py) as a pair of pydantic validators:
+    normalise and trim before the type's own checks, refuse after them."""
+
+    def normalised(value: Any) -> Any:
+        if isinstance(value, str):
+            return text_policy.normalise(value, multiline=multiline).strip()
+        return value
+
+    def checked(value: str) -> str:
+        found = text_policy.problem(value, multiline=multiline)
+        if found is not None:
+            why, character = found
+            raise rule_error(_PROBLEM_CODES[why], character=character)
+        return value
+
+    return BeforeValidator(normalised), AfterValidator(checked)
+
+
+# One line of text (titles, names, keywords, a search) and free text (a
+# description, a comment, a reason): every text field of every input schema is
+# one of these, with its maximum length, so API, forms and CLI share the rules.
+# The validators come after the field's own StringConstraints, so lengths are
+# checked on the normalised, trimmed text and reported as "too long" strings:
+# `Annotated[str, StringConstraints(max_length=300), *SINGLE_LINE]`.
+SINGLE_LINE = _policy(multiline=False)
+MULTI_LINE = _policy(multiline=True)
+SingleLine = Annotated[str, *SINGLE_LINE]
+MultiLine = Annotated[str, *MULTI_LINE]
 
 # A taxonomy code as typed by a client: action line "C7.3", technology
 # "generative_ai", SDG target "a". Whether it names a term is checked against data.
@@ -50,13 +78,16 @@ Iso2 = Annotated[
 
 
 class LocalizedText(BaseModel):
-    """A text in the three interface languages; a missing language is null."""
+    """A text in the three interface languages; a missing language is null.
+
+    This is the shape records are read into (any stored text); input schemas
+    use its subclasses below, which apply the text policy and a length."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    ar: CleanText | None = None
-    en: CleanText | None = None
-    fr: CleanText | None = None
+    ar: str | None = None
+    en: str | None = None
+    fr: str | None = None
 
     @field_validator("ar", "en", "fr")
     @classmethod

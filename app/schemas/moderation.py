@@ -6,11 +6,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.models import ModerationAction, ProjectStatus, RevisionStatus, Role
-from app.schemas.common import NoNul
+from app.schemas.common import MULTI_LINE
 
-Reason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), NoNul
-]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=5000), *MULTI_LINE]
 
 
 class DecisionIn(BaseModel):
@@ -60,11 +58,7 @@ class ModerationEventPublic(BaseModel):
 class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    body: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=10000),
-        NoNul,
-    ]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=10000), *MULTI_LINE]
 
 
 class CommentPublic(BaseModel):

@@ -8,7 +8,7 @@ requires. `ProjectPublic` is the public record and has no private field;
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -25,8 +25,13 @@ from pydantic import (
 
 from app.messages import ErrorCode
 from app.models.project import (
+    DESCRIPTION_MAX_CHARS,
+    KEYWORD_MAX_CHARS,
     NAME_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    SUMMARY_MAX_CHARS,
     SUMMARY_MAX_WORDS,
+    TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
     URL_MAX_CHARS,
     GeographicScope,
@@ -37,23 +42,54 @@ from app.models.project import (
 )
 from app.models.revision import RevisionStatus
 from app.schemas.common import (
-    CleanText,
+    MULTI_LINE,
+    SINGLE_LINE,
     Code,
     Iso2,
     LocalizedText,
-    NoNul,
     TermNumber,
     rule_error,
 )
 
 Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_CHARS),
-    NoNul,
+    str, StringConstraints(min_length=1, max_length=NAME_MAX_CHARS), *SINGLE_LINE
 ]
 Keyword = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), NoNul
+    str, StringConstraints(min_length=1, max_length=KEYWORD_MAX_CHARS), *SINGLE_LINE
 ]
+Title = Annotated[str, StringConstraints(max_length=TITLE_MAX_CHARS), *SINGLE_LINE]
+Summary = Annotated[str, StringConstraints(max_length=SUMMARY_MAX_CHARS), *MULTI_LINE]
+Description = Annotated[
+    str, StringConstraints(max_length=DESCRIPTION_MAX_CHARS), *MULTI_LINE
+]
+LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX_CHARS), *MULTI_LINE]
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX_CHARS), *MULTI_LINE]
+
+
+# The translated fields of an entry as typed: each language obeys the text
+# policy and the field's length (the record's LocalizedText reads any stored text).
+class TitleIn(LocalizedText):
+    ar: Title | None = None
+    en: Title | None = None
+    fr: Title | None = None
+
+
+class SummaryIn(LocalizedText):
+    ar: Summary | None = None
+    en: Summary | None = None
+    fr: Summary | None = None
+
+
+class DescriptionIn(LocalizedText):
+    ar: Description | None = None
+    en: Description | None = None
+    fr: Description | None = None
+
+
+class LongTextIn(LocalizedText):
+    ar: LongText | None = None
+    en: LongText | None = None
+    fr: LongText | None = None
 
 
 def _unique(values: list[str] | list[int]) -> list[str] | list[int]:
@@ -94,11 +130,19 @@ class ContactIn(BaseModel):
 class ResponsibleAI(BaseModel):
     """How the initiative handles the risks of AI (all optional)."""
 
-    data_sources: CleanText | None = None
-    human_oversight: CleanText | None = None
+    data_sources: str | None = None
+    human_oversight: str | None = None
     risk_assessment_done: bool | None = None
-    affected_groups: CleanText | None = None
+    affected_groups: str | None = None
     unesco_alignment: UnescoAlignment | None = None
+
+
+class ResponsibleAIIn(ResponsibleAI):
+    """The responsible-AI answers as typed (text policy and lengths)."""
+
+    data_sources: Note | None = None
+    human_oversight: Note | None = None
+    affected_groups: Note | None = None
 
 
 class ProjectDraft(BaseModel):
@@ -107,11 +151,11 @@ class ProjectDraft(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     original_language: Language
-    title: LocalizedText
-    summary: LocalizedText = LocalizedText()
-    description: LocalizedText = LocalizedText()
-    impact: LocalizedText = LocalizedText()
-    challenges: LocalizedText = LocalizedText()
+    title: TitleIn
+    summary: SummaryIn = SummaryIn()
+    description: DescriptionIn = DescriptionIn()
+    impact: LongTextIn = LongTextIn()
+    challenges: LongTextIn = LongTextIn()
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
 
     lead_organization: OrganizationIn | None = None
@@ -134,28 +178,18 @@ class ProjectDraft(BaseModel):
     target_groups: Codes = Field(default_factory=list)
     funding_source: Code | None = None
     budget_range: Code | None = None
-    responsible_ai: ResponsibleAI = ResponsibleAI()
+    responsible_ai: ResponsibleAIIn = ResponsibleAIIn()
 
     @field_validator("title")
     @classmethod
     def _title_in_original_language(
-        cls, title: LocalizedText, info: ValidationInfo
-    ) -> LocalizedText:
+        cls, title: TitleIn, info: ValidationInfo
+    ) -> TitleIn:
         return _given_in_original_language(title, info)
-
-    @field_validator("title")
-    @classmethod
-    def _title_fits(cls, title: LocalizedText) -> LocalizedText:
-        for lang in title.languages():
-            if len(getattr(title, lang)) > TITLE_MAX_CHARS:
-                raise rule_error(
-                    ErrorCode.TITLE_TOO_LONG, language=lang, max_chars=TITLE_MAX_CHARS
-                )
-        return title
 
     @field_validator("summary")
     @classmethod
-    def _summary_is_short(cls, summary: LocalizedText) -> LocalizedText:
+    def _summary_is_short(cls, summary: SummaryIn) -> SummaryIn:
         for lang in summary.languages():
             if _word_count(getattr(summary, lang)) > SUMMARY_MAX_WORDS:
                 raise rule_error(
@@ -186,9 +220,10 @@ class ProjectDraft(BaseModel):
         return primary
 
 
-def _given_in_original_language(
-    text: LocalizedText, info: ValidationInfo
-) -> LocalizedText:
+Text = TypeVar("Text", bound=LocalizedText)
+
+
+def _given_in_original_language(text: Text, info: ValidationInfo) -> Text:
     original = info.data.get("original_language")
     if original is not None and getattr(text, original.value) is None:
         raise rule_error(
@@ -200,7 +235,7 @@ def _given_in_original_language(
 class ProjectCreate(ProjectDraft):
     """A complete record: what an entry needs before it can be submitted."""
 
-    summary: LocalizedText
+    summary: SummaryIn
     lead_organization: OrganizationIn
     countries: Countries = Field(min_length=1)
     scope: GeographicScope
@@ -214,8 +249,8 @@ class ProjectCreate(ProjectDraft):
     @field_validator("summary")
     @classmethod
     def _summary_in_original_language(
-        cls, summary: LocalizedText, info: ValidationInfo
-    ) -> LocalizedText:
+        cls, summary: SummaryIn, info: ValidationInfo
+    ) -> SummaryIn:
         return _given_in_original_language(summary, info)
 
 

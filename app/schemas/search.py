@@ -1,18 +1,37 @@
 """Search parameters and results, shared by the API, exports and (later) pages."""
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from app.messages import ErrorCode
 from app.models import GeographicScope, ImplementationStatus
-from app.schemas.common import CleanText, Code, Iso2, TermNumber
+from app.schemas.common import SINGLE_LINE, Code, Iso2, TermNumber, rule_error
 from app.schemas.project import ProjectPublic
 
 DEFAULT_PAGE_SIZE = 20
+# Different values one filter may take; repeats are collapsed first. Every
+# taxonomy is smaller than this, so only a hand-made URL meets the limit.
+MAX_FILTER_VALUES = 50
 MAX_PAGE_SIZE = 100
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Lang = Annotated[str, StringConstraints(pattern=r"^(ar|en|fr)$")]
+
+
+Item = TypeVar("Item")
+
+
+def _distinct(values: list[Item]) -> list[Item]:
+    """The values once each, in the order given; at most MAX_FILTER_VALUES."""
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) > MAX_FILTER_VALUES:
+        raise rule_error(ErrorCode.TOO_MANY_VALUES, max_values=MAX_FILTER_VALUES)
+    return distinct
+
+
+# A repeatable filter: `Filter[Code]`, `Filter[TermNumber]`, ...
+Filter = Annotated[list[Item], AfterValidator(_distinct)]
 
 
 class SortOrder(StrEnum):
@@ -27,21 +46,21 @@ class ProjectFilters(BaseModel):
     filters. `action_line=C7` also matches C7.1-C7.8. Years select entries
     running at some time in [year_from, year_to]."""
 
-    action_line: list[Code] = Field(default_factory=list)
-    sdg: list[TermNumber] = Field(default_factory=list)
-    country: list[Iso2] = Field(default_factory=list)
-    sub_region: list[Code] = Field(default_factory=list)
-    entity_type: list[Code] = Field(default_factory=list)
-    activity_type: list[Code] = Field(default_factory=list)
-    technology: list[Code] = Field(default_factory=list)
-    target_group: list[Code] = Field(default_factory=list)
-    wsis_target: list[Code] = Field(default_factory=list)
-    gdc_objective: list[TermNumber] = Field(default_factory=list)
-    implementation_status: list[ImplementationStatus] = Field(default_factory=list)
-    scope: list[GeographicScope] = Field(default_factory=list)
+    action_line: Filter[Code] = Field(default_factory=list)
+    sdg: Filter[TermNumber] = Field(default_factory=list)
+    country: Filter[Iso2] = Field(default_factory=list)
+    sub_region: Filter[Code] = Field(default_factory=list)
+    entity_type: Filter[Code] = Field(default_factory=list)
+    activity_type: Filter[Code] = Field(default_factory=list)
+    technology: Filter[Code] = Field(default_factory=list)
+    target_group: Filter[Code] = Field(default_factory=list)
+    wsis_target: Filter[Code] = Field(default_factory=list)
+    gdc_objective: Filter[TermNumber] = Field(default_factory=list)
+    implementation_status: Filter[ImplementationStatus] = Field(default_factory=list)
+    scope: Filter[GeographicScope] = Field(default_factory=list)
     year_from: Year | None = None
     year_to: Year | None = None
-    q: Annotated[CleanText, StringConstraints(max_length=200)] | None = Field(
+    q: Annotated[str, StringConstraints(max_length=200), *SINGLE_LINE] | None = Field(
         default=None,
         description="Full text, Arabic-aware; the last word may be a prefix.",
     )

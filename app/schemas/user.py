@@ -7,13 +7,13 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from app.models.project import Language
 from app.models.user import Role
-from app.schemas.common import Iso2, NoNul
+from app.schemas.common import SINGLE_LINE, Iso2
 
 PASSWORD_MIN_LENGTH = 10
 
 Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=256)]
 PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+    str, StringConstraints(min_length=1, max_length=200), *SINGLE_LINE
 ]
 Secret = Annotated[str, StringConstraints(min_length=10, max_length=200)]
 
@@ -39,6 +39,21 @@ class RegistrationIn(BaseModel):
     full_name: PersonName
     organization: PersonName
     country: Iso2
+    preferred_language: Language = Language.AR
+
+
+class AccountIn(BaseModel):
+    """A verified account made from the console (the first admin, scripts):
+    the same email, name and password rules as registration, so every account
+    it makes can sign in."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    email: EmailStr
+    password: Password
+    full_name: PersonName
+    role: Role
+    country: Iso2 | None = None
     preferred_language: Language = Language.AR
 
 

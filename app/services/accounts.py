@@ -8,6 +8,7 @@ links are single-use and expire.
 from datetime import timedelta
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from app.config import Settings
@@ -22,11 +23,17 @@ from app.errors import (
 )
 from app.i18n import translate
 from app.messages import ROLE_LABELS
-from app.models import Country, Language, Role, TokenPurpose, User, UserToken
+from app.models import Country, Role, TokenPurpose, User, UserToken
 from app.models.user import COUNTRY_ROLES, SINGLE_USE_PURPOSES
-from app.schemas.user import InvitationIn, RegistrationIn, UserPublic, UserUpdate
+from app.schemas.user import (
+    AccountIn,
+    InvitationIn,
+    RegistrationIn,
+    UserPublic,
+    UserUpdate,
+)
 from app.security import hash_password, hash_secret, new_secret, verify_password
-from app.services import mail
+from app.services import mail, throttle
 
 LINK_PATHS = {
     TokenPurpose.VERIFY_EMAIL: "/verify-email",
@@ -141,29 +148,74 @@ def _check_role_country(session: Session, role: Role, country: str | None) -> No
         )
 
 
+def _insert_user(session: Session, user: User) -> User:
+    """Store a new account (flushed, not committed). Two requests for one
+    address at the same moment both pass the check before it; the database's
+    unique index decides, and the loser gets the 409, not a 500."""
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(ErrorCode.EMAIL_TAKEN, loc=("body", "email")) from error
+    return user
+
+
 def _check_email_free(session: Session, email: str) -> None:
     if find_user(session, email) is not None:
         raise Conflict(ErrorCode.EMAIL_TAKEN, loc=("body", "email"))
 
 
-def register(session: Session, *, data: RegistrationIn, settings: Settings) -> User:
-    """A new contributor, unverified until they open the emailed link."""
-    _check_email_free(session, data.email)
-    _check_role_country(session, Role.CONTRIBUTOR, data.country)
-    user = User(
-        email=normalize_email(data.email),
-        full_name=data.full_name,
-        organization=data.organization,
-        role=Role.CONTRIBUTOR,
-        country_iso2=data.country,
-        preferred_language=data.preferred_language,
-        password_hash=hash_password(data.password),
+def register(
+    session: Session, *, data: RegistrationIn, client: str, settings: Settings
+) -> None:
+    """A new contributor, unverified until they open the emailed link.
+
+    The answer is the same whether the address is new or already has an account
+    (no enumeration): for a known address its owner is emailed instead ("you
+    already have an account"), after the same password hashing as a new one.
+    """
+    throttle.hit(
+        session,
+        key=f"register:client:{client}",
+        limit=_limit(settings.registration_limit_per_client),
     )
-    session.add(user)
-    session.flush()
-    _send_link(session, user=user, purpose=TokenPurpose.VERIFY_EMAIL, settings=settings)
+    _check_role_country(session, Role.CONTRIBUTOR, data.country)
+    password_hash = hash_password(data.password)
+    existing = find_user(session, data.email)
+    if existing is None:
+        user = User(
+            email=normalize_email(data.email),
+            full_name=data.full_name,
+            organization=data.organization,
+            role=Role.CONTRIBUTOR,
+            country_iso2=data.country,
+            preferred_language=data.preferred_language,
+            password_hash=password_hash,
+        )
+        try:
+            _insert_user(session, user)
+        except Conflict:  # registered at the same moment by another request
+            existing = find_user(session, data.email)
+        else:
+            _send_link(
+                session, user=user, purpose=TokenPurpose.VERIFY_EMAIL, settings=settings
+            )
+    if existing is not None:
+        _tell_account_exists(session, user=existing, settings=settings)
     session.commit()
-    return user
+
+
+def _tell_account_exists(session: Session, *, user: User, settings: Settings) -> None:
+    mail.queue(
+        session,
+        kind="account_exists",
+        to=user,
+        context={
+            "login_link": f"{settings.public_base_url}/login",
+            "reset_link": f"{settings.public_base_url}/reset-password",
+        },
+    )
 
 
 def verify_email(session: Session, *, secret: str) -> User:
@@ -174,10 +226,37 @@ def verify_email(session: Session, *, secret: str) -> User:
     return user
 
 
-def authenticate(session: Session, *, email: str, password: str) -> User:
-    """The user with these credentials, allowed to sign in; else 401 or 403."""
-    user = find_user(session, email)
+def _limit(text: str) -> throttle.Limit:
+    return throttle.Limit.parse(text)
+
+
+def authenticate(
+    session: Session, *, email: str, password: str, client: str, settings: Settings
+) -> User:
+    """The user with these credentials, allowed to sign in; else 401 or 403.
+
+    Throttled before any password is hashed (argon2 costs ~0.5 s of CPU): every
+    attempt counts against the client address, failed ones against the account.
+    When an account's limit is reached its owner is told by email.
+    """
+    address = normalize_email(email)
+    account_key, account_limit = (
+        f"sign-in:account:{address}",
+        _limit(settings.sign_in_limit_per_account),
+    )
+    throttle.check(session, key=account_key, limit=account_limit)
+    throttle.hit(
+        session,
+        key=f"sign-in:client:{client}",
+        limit=_limit(settings.sign_in_limit_per_client),
+    )
+    user = find_user(session, address)
     if not verify_password(password, user.password_hash if user else None):
+        failures = throttle.record(session, key=account_key, limit=account_limit)
+        if user is not None and failures == account_limit.attempts:
+            _notify_sign_in_paused(
+                session, user=user, limit=account_limit, settings=settings
+            )
         raise NotAuthenticated(ErrorCode.INVALID_CREDENTIALS)
     assert user is not None
     if not user.is_active:
@@ -185,6 +264,23 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     if user.email_verified_at is None:
         raise PermissionDenied(ErrorCode.EMAIL_NOT_VERIFIED)
     return user
+
+
+def _notify_sign_in_paused(
+    session: Session, *, user: User, limit: throttle.Limit, settings: Settings
+) -> None:
+    """Tell the owner that wrong passwords paused sign-in to their account."""
+    mail.queue(
+        session,
+        kind="sign_in_paused",
+        to=user,
+        context={
+            "attempts": limit.attempts,
+            "minutes": max(1, limit.seconds // 60),
+            "reset_link": f"{settings.public_base_url}/reset-password",
+        },
+    )
+    session.commit()
 
 
 def sign_in(
@@ -208,14 +304,37 @@ def revoke_token(session: Session, *, secret: str) -> None:
     session.commit()
 
 
-def request_password_reset(session: Session, *, email: str, settings: Settings) -> None:
-    """Email a reset link if the account exists; the answer never says whether."""
-    user = find_user(session, email)
+def request_password_reset(
+    session: Session, *, email: str, client: str, settings: Settings
+) -> None:
+    """Email a reset link if the account exists; the answer never says whether.
+
+    Throttled per address and per client before the account is looked up, and
+    both branches end in one commit (the throttle's), so neither the answer
+    nor its timing tells a known address from an unknown one.
+    """
+    address = normalize_email(email)
+    throttle.hit(
+        session,
+        key=f"reset:client:{client}",
+        limit=_limit(settings.reset_limit_per_client),
+    )
+    throttle.check(
+        session,
+        key=f"reset:address:{address}",
+        limit=_limit(settings.reset_limit_per_address),
+    )
+    user = find_user(session, address)
     if user is not None and user.is_active:
         _send_link(
             session, user=user, purpose=TokenPurpose.RESET_PASSWORD, settings=settings
         )
-        session.commit()
+    # Counted last, so the link and the count share the one commit.
+    throttle.record(
+        session,
+        key=f"reset:address:{address}",
+        limit=_limit(settings.reset_limit_per_address),
+    )
 
 
 def _revoke_sign_ins(session: Session, user: User) -> None:
@@ -253,8 +372,7 @@ def invite(
         country_iso2=data.country,
         preferred_language=data.preferred_language,
     )
-    session.add(user)
-    session.flush()
+    _insert_user(session, user)
     role = translate(user.preferred_language, ROLE_LABELS[data.role])
     _send_link(
         session,
@@ -277,29 +395,20 @@ def accept_invitation(session: Session, *, secret: str, password: str) -> User:
     return user
 
 
-def create_user(
-    session: Session,
-    *,
-    email: str,
-    role: Role,
-    password: str,
-    full_name: str,
-    country: str | None = None,
-    language: Language = Language.AR,
-) -> User:
+def create_user(session: Session, *, data: AccountIn) -> User:
     """A verified account, for the console (the first admin, scripts)."""
-    _check_email_free(session, email)
-    _check_role_country(session, role, country)
+    _check_email_free(session, data.email)
+    _check_role_country(session, data.role, data.country)
     user = User(
-        email=normalize_email(email),
-        full_name=full_name,
-        role=role,
-        country_iso2=country,
-        preferred_language=language,
-        password_hash=hash_password(password),
+        email=normalize_email(data.email),
+        full_name=data.full_name,
+        role=data.role,
+        country_iso2=data.country,
+        preferred_language=data.preferred_language,
+        password_hash=hash_password(data.password),
         email_verified_at=utcnow(),
     )
-    session.add(user)
+    _insert_user(session, user)
     session.commit()
     session.refresh(user)
     return user

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, or_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -39,6 +40,7 @@ from app.services import records
 # Crockford's base32 without I, L, O, U: ids are read aloud and typed by hand.
 PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PUBLIC_ID_LENGTH = 10
+PUBLIC_ID_ATTEMPTS = 3
 
 
 def new_public_id() -> str:
@@ -189,21 +191,38 @@ def create_project(
         raise InvalidInput.collect(problems)
     now = utcnow()
     lead_country = data.lead_organization.country if data.lead_organization else None
-    project = Project(
-        public_id=public_id or new_public_id(),
-        status=status,
-        is_sample=is_sample,
-        owner_id=owner.id if owner else None,
-        home_country_iso2=owner.country_iso2 if owner else lead_country,
-        original_language=data.original_language,
-        created_at=now,
-        updated_at=now,
-        published_at=now if status == ProjectStatus.APPROVED else None,
-    )
-    records.write_record(session, project, data)
-    session.commit()
-    session.refresh(project)
-    return project
+    for attempt in range(1, PUBLIC_ID_ATTEMPTS + 1):
+        project = Project(
+            public_id=public_id or new_public_id(),
+            status=status,
+            is_sample=is_sample,
+            owner_id=owner.id if owner else None,
+            home_country_iso2=owner.country_iso2 if owner else lead_country,
+            original_language=data.original_language,
+            created_at=now,
+            updated_at=now,
+            published_at=now if status == ProjectStatus.APPROVED else None,
+        )
+        try:
+            records.write_record(session, project, data)  # flushes the row
+            session.commit()
+        except IntegrityError as error:
+            # Only a public id taken meanwhile is answered here: drawn again
+            # (one chance in 32^10 each time), or a 409 for a chosen one.
+            session.rollback()
+            if not _public_id_taken(session, project.public_id):
+                raise
+            if public_id is not None or attempt == PUBLIC_ID_ATTEMPTS:
+                raise Conflict(ErrorCode.PUBLIC_ID_TAKEN) from error
+            continue
+        session.refresh(project)
+        return project
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _public_id_taken(session: Session, public_id: str) -> bool:
+    found = session.exec(select(Project.id).where(Project.public_id == public_id))
+    return found.first() is not None
 
 
 def create_draft(session: Session, *, owner: User, data: ProjectDraft) -> ProjectRecord:

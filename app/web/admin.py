@@ -1,5 +1,6 @@
-"""Administration (pages): the accounts, their role, country and access, and
-invitations. The same services as the API's /users endpoints."""
+"""Administration (pages): the accounts, their role, country and access,
+invitations, and the emails the worker gave up on. The same services as the
+API's /users and /outbox endpoints."""
 
 from typing import Annotated, Any
 
@@ -13,15 +14,14 @@ from app.i18n import negotiate_locale, translate
 from app.messages import LANGUAGE_NAMES, ROLE_LABELS
 from app.models import Role, User
 from app.schemas.user import InvitationIn, UserUpdate
-from app.services import accounts
+from app.services import accounts, mail
 from app.services.exports import Labels
 from app.web.forms import (
     Errors,
     FormInvalid,
+    PostedFormDep,
     field_errors,
     parse,
-    read_action_form,
-    read_form,
 )
 from app.web.rendering import render, see_other
 
@@ -62,15 +62,16 @@ def users_page(request: Request, session: SessionDep, admin: AdminUser) -> HTMLR
 
 
 @router.post("/admin/users/{user_id}", name="update_user_page", response_model=None)
-async def update_user_page(
+def update_user_page(
     request: Request,
+    form: PostedFormDep,
     session: SessionDep,
     admin: AdminUser,
     user_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> Response:
     """Change one account's role, country or access (a row's form)."""
     locale = negotiate_locale(request)
-    fields = {k: v[-1] for k, v in (await read_action_form(request)).items()}
+    fields = {k: v[-1] for k, v in form.action().items()}
     changes = {
         "role": fields.get("role") or None,
         "country": fields.get("country") or None,
@@ -93,13 +94,17 @@ async def update_user_page(
 
 
 @router.post("/admin/invitations", name="invite_page", response_model=None)
-async def invite_page(
-    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser
+def invite_page(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminUser,
 ) -> Response:
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = await read_form(request)
+        fields = form.values()
         cleaned = {k: v for k, v in fields.items() if v.strip()}
         data = parse(InvitationIn, cleaned, locale)
         accounts.invite(session, inviter=admin, data=data, settings=settings)
@@ -112,3 +117,36 @@ async def invite_page(
     return _users_page(
         request, session, admin, values=fields, errors=errors, status_code=422
     )
+
+
+@router.get("/admin/mail", name="mail_page", response_class=HTMLResponse)
+def mail_page(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser
+) -> HTMLResponse:
+    """Emails given up after `mail_max_attempts`, with their last error."""
+    return render(
+        request,
+        "admin/mail.html",
+        {
+            "current_user": admin,
+            "messages": mail.failed_messages(session),
+            "max_attempts": settings.mail_max_attempts,
+        },
+    )
+
+
+@router.post(
+    "/admin/mail/{message_id}/retry", name="retry_mail_page", response_model=None
+)
+def retry_mail_page(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    _admin: AdminUser,
+    message_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+) -> Response:
+    """Queue one parked email again (a row's button)."""
+    form.action()
+    mail.retry_failed(session, message_id=message_id)
+    locale = negotiate_locale(request)
+    return see_other(request, f"/admin/mail?lang={locale}", flash="mail_retried")

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.db import utcnow
-from app.deps import SESSION_COOKIE, SessionDep
-from app.errors import DomainError
+from app.deps import SESSION_COOKIE, ClientAddress, SessionDep
+from app.errors import DomainError, TooManyRequests
 from app.i18n import negotiate_locale, translate
 from app.messages import SET_PASSWORD_HEADINGS
 from app.models import Country, TokenPurpose
@@ -24,7 +24,7 @@ from app.schemas.user import (
     RegistrationIn,
 )
 from app.services import accounts
-from app.web.forms import FormInvalid, field_errors, parse, read_form
+from app.web.forms import FormInvalid, PostedForm, PostedFormDep, field_errors, parse
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +47,31 @@ def _form(
     )
 
 
+def _refused(
+    request: Request,
+    template: str,
+    error: DomainError,
+    *,
+    values: dict[str, Any],
+    **context: Any,
+) -> HTMLResponse:
+    """The form again with a service's refusal on top: 422, or 429 with its
+    Retry-After when throttled."""
+    locale = negotiate_locale(request)
+    errors = {"form": [e["msg"] for e in error.detail(locale)]}
+    throttled = error.status_code == 429
+    response = _form(
+        request,
+        template,
+        values=values,
+        errors=errors,
+        status_code=429 if throttled else 422,
+        **context,
+    )
+    response.headers.update(error.headers)
+    return response
+
+
 def _local_path(target: object) -> str | None:
     """`target` if it is a path on this site (never another host)."""
     if (
@@ -66,16 +91,22 @@ def login_form(
 
 
 @router.post("/login", name="login_submit", response_model=None)
-async def login_submit(request: Request, session: SessionDep) -> Response:
+def login_submit(
+    request: Request, form: PostedFormDep, session: SessionDep, client: ClientAddress
+) -> Response:
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = await read_form(request)
+        fields = form.values()
         credentials = parse(
             Credentials, {k: v for k, v in fields.items() if k != "next"}, locale
         )
         user = accounts.authenticate(
-            session, email=credentials.email, password=credentials.password
+            session,
+            email=credentials.email,
+            password=credentials.password,
+            client=client,
+            settings=request.app.state.settings,
         )
     except FormInvalid as invalid:
         return _form(
@@ -86,10 +117,8 @@ async def login_submit(request: Request, session: SessionDep) -> Response:
             status_code=422,
         )
     except DomainError as error:
-        errors = {"form": [e["msg"] for e in error.detail(locale)]}
-        return _form(
-            request, "auth/login.html", values=fields, errors=errors, status_code=422
-        )
+        fields.pop("password", None)  # never sent back
+        return _refused(request, "auth/login.html", error, values=fields)
     secret, token = accounts.sign_in(
         session,
         user=user,
@@ -113,9 +142,11 @@ async def login_submit(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/logout", name="logout_submit", response_model=None)
-async def logout_submit(request: Request, session: SessionDep) -> Response:
+def logout_submit(
+    request: Request, form: PostedFormDep, session: SessionDep
+) -> Response:
     try:
-        await read_form(request)
+        form.values()
     except FormInvalid as invalid:
         return _form(request, "auth/login.html", errors=invalid.errors, status_code=403)
     secret = request.cookies.get(SESSION_COOKIE)
@@ -140,15 +171,28 @@ def register_form(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 @router.post("/register", name="register_submit", response_model=None)
-async def register_submit(request: Request, session: SessionDep) -> Response:
+def register_submit(
+    request: Request, form: PostedFormDep, session: SessionDep, client: ClientAddress
+) -> Response:
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = await read_form(request)
+        fields = form.values()
         data = parse(RegistrationIn, fields, locale)
-        accounts.register(session, data=data, settings=request.app.state.settings)
+        accounts.register(
+            session, data=data, client=client, settings=request.app.state.settings
+        )
     except FormInvalid as invalid:
         errors = invalid.errors
+    except TooManyRequests as throttled:
+        fields.pop("password", None)
+        return _refused(
+            request,
+            "auth/register.html",
+            throttled,
+            values=fields,
+            countries=_countries(request, session),
+        )
     except DomainError as error:
         errors = field_errors(error, locale)
     else:
@@ -173,11 +217,13 @@ def verify_form(
 
 
 @router.post("/verify-email", name="verify_submit", response_model=None)
-async def verify_submit(request: Request, session: SessionDep) -> Response:
+def verify_submit(
+    request: Request, form: PostedFormDep, session: SessionDep
+) -> Response:
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = await read_form(request)
+        fields = form.values()
         accounts.verify_email(session, secret=str(fields.get("token", "")))
     except FormInvalid as invalid:
         errors = invalid.errors
@@ -225,12 +271,20 @@ def _set_password_form(
 
 
 @router.post("/reset-password", name="reset_request_submit", response_model=None)
-async def reset_request_submit(request: Request, session: SessionDep) -> Response:
+def reset_request_submit(
+    request: Request, form: PostedFormDep, session: SessionDep, client: ClientAddress
+) -> Response:
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = await read_form(request)
+        fields = form.values()
         asked = parse(PasswordResetRequest, fields, locale)
+        accounts.request_password_reset(
+            session,
+            email=asked.email,
+            client=client,
+            settings=request.app.state.settings,
+        )
     except FormInvalid as invalid:
         return _form(
             request,
@@ -239,18 +293,19 @@ async def reset_request_submit(request: Request, session: SessionDep) -> Respons
             errors=invalid.errors,
             status_code=422,
         )
-    accounts.request_password_reset(
-        session, email=asked.email, settings=request.app.state.settings
-    )
+    except TooManyRequests as throttled:
+        return _refused(request, "auth/reset_request.html", throttled, values=fields)
     return see_other(request, f"/login?lang={locale}", flash="reset_sent")
 
 
-async def _set_password(request: Request, session: SessionDep, kind: str) -> Response:
+def _set_password(
+    request: Request, form: PostedForm, session: Session, kind: str
+) -> Response:
     """Reset or invitation: a new password from an emailed single-use link."""
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = await read_form(request)
+        fields = form.values()
         data = parse(PasswordResetIn, fields, locale)
         use = accounts.reset_password if kind == "reset" else accounts.accept_invitation
         use(session, secret=data.token, password=data.password)
@@ -265,8 +320,10 @@ async def _set_password(request: Request, session: SessionDep, kind: str) -> Res
 
 
 @router.post("/reset-password/confirm", name="reset_submit", response_model=None)
-async def reset_submit(request: Request, session: SessionDep) -> Response:
-    return await _set_password(request, session, "reset")
+def reset_submit(
+    request: Request, form: PostedFormDep, session: SessionDep
+) -> Response:
+    return _set_password(request, form, session, "reset")
 
 
 @router.get("/invitations/accept", name="invitation_form", response_class=HTMLResponse)
@@ -277,5 +334,7 @@ def invitation_form(
 
 
 @router.post("/invitations/accept", name="invitation_submit", response_model=None)
-async def invitation_submit(request: Request, session: SessionDep) -> Response:
-    return await _set_password(request, session, "invitation")
+def invitation_submit(
+    request: Request, form: PostedFormDep, session: SessionDep
+) -> Response:
+    return _set_password(request, form, session, "invitation")

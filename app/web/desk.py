@@ -27,7 +27,7 @@ from app.schemas.moderation import CommentIn, DecisionIn, RevisionDecisionIn
 from app.schemas.project import ProjectRecord
 from app.services import comments, moderation, projects, queue, records, revisions
 from app.services.exports import Labels
-from app.web.forms import Errors, FormInvalid, field_errors, parse, read_action_form
+from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -241,8 +241,9 @@ def review_page(
 @router.post(
     "/moderation/{project_id}/decision", name="decide_page", response_model=None
 )
-async def decide_page(
+def decide_page(
     request: Request,
+    form: PostedFormDep,
     session: SessionDep,
     settings: SettingsDep,
     moderator: ModeratorUser,
@@ -251,7 +252,7 @@ async def decide_page(
     """Approve, request changes, reject or archive; a missing reason re-renders
     the review page (422) with the message next to the reason box."""
     locale = negotiate_locale(request)
-    fields = {k: v[-1] for k, v in (await read_action_form(request)).items()}
+    fields = {k: v[-1] for k, v in (form.action()).items()}
     on_revision = fields.pop("target", None) == "revision"
     if not (fields.get("reason") or "").strip():
         fields.pop("reason", None)
@@ -298,15 +299,16 @@ async def decide_page(
 @router.post(
     "/moderation/{project_id}/comments", name="comment_page", response_model=None
 )
-async def comment_page(
+def comment_page(
     request: Request,
+    form: PostedFormDep,
     session: SessionDep,
     settings: SettingsDep,
     moderator: ModeratorUser,
     project_id: ProjectId,
 ) -> Response:
     locale = negotiate_locale(request)
-    fields = await read_action_form(request)
+    fields = form.action()
     try:
         comment = parse(CommentIn, {"body": (fields.get("body") or [""])[-1]}, locale)
     except FormInvalid as invalid:

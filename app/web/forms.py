@@ -5,9 +5,9 @@ the same rules and get the same (translated) messages.
 """
 
 from collections import defaultdict
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from app.errors import (
@@ -32,33 +32,50 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-async def read_form_lists(request: Request) -> dict[str, list[str]]:
-    """Every posted value of every field, after the CSRF check (a failed one is
-    a form error)."""
+class PostedForm:
+    """A form post, read before the route runs: reading the body is the only
+    step that awaits, so the routes that use the database or hash passwords stay
+    plain `def` (FastAPI runs them in a thread, off the event loop)."""
+
+    def __init__(
+        self, request: Request, fields: dict[str, list[str]], token: str | None
+    ) -> None:
+        self.request = request
+        self._fields = fields
+        self._token = token
+
+    def lists(self) -> dict[str, list[str]]:
+        """Every posted value of every field, after the CSRF check (a failed
+        one is a form error)."""
+        if not csrf_ok(self.request, self._token):
+            locale = negotiate_locale(self.request)
+            raise FormInvalid({"form": [translate(locale, CSRF_FAILED)]})
+        return dict(self._fields)
+
+    def values(self) -> dict[str, Any]:
+        """The posted fields (the last value of each), after the CSRF check."""
+        return {key: values[-1] for key, values in self.lists().items()}
+
+    def action(self) -> dict[str, list[str]]:
+        """Like `lists`, for a button that has no form to show again: a failed
+        CSRF check is a 403 (the error page)."""
+        try:
+            return self.lists()
+        except FormInvalid as invalid:
+            raise PermissionDenied(ErrorCode.CSRF_FAILED) from invalid
+
+
+async def _posted_form(request: Request) -> PostedForm:
     form = await request.form()
     fields: dict[str, list[str]] = defaultdict(list)
     for key, value in form.multi_items():
         if isinstance(value, str):
             fields[key].append(value)
     submitted = fields.pop("csrf_token", None)
-    if not csrf_ok(request, submitted[-1] if submitted else None):
-        locale = negotiate_locale(request)
-        raise FormInvalid({"form": [translate(locale, CSRF_FAILED)]})
-    return dict(fields)
+    return PostedForm(request, dict(fields), submitted[-1] if submitted else None)
 
 
-async def read_action_form(request: Request) -> dict[str, list[str]]:
-    """Like `read_form_lists`, for a button that has no form to show again: a
-    failed CSRF check is a 403 (the error page)."""
-    try:
-        return await read_form_lists(request)
-    except FormInvalid as invalid:
-        raise PermissionDenied(ErrorCode.CSRF_FAILED) from invalid
-
-
-async def read_form(request: Request) -> dict[str, Any]:
-    """The posted fields (the last value of each), after the CSRF check."""
-    return {key: values[-1] for key, values in (await read_form_lists(request)).items()}
+PostedFormDep = Annotated[PostedForm, Depends(_posted_form)]
 
 
 def field_errors(error: ValidationError | DomainError, locale: str) -> Errors:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from app.deps import OptionalUser, SessionDep
@@ -86,13 +86,35 @@ def home_page(
     )
 
 
-@router.get("/projects", name="catalog_page", response_class=HTMLResponse)
+Removal = Annotated[
+    str | None, Query(max_length=80, pattern=r"^[a-z_]+:[A-Za-z0-9._-]+$")
+]
+
+
+def _without(params: SearchParams, removal: str) -> SearchParams:
+    """`params` less one filter value, named `"<filter>:<value>"` by its chip."""
+    name, _, value = removal.partition(":")
+    if name not in catalog.FILTERS:
+        return params
+    kept = [v for v in getattr(params, name) if str(v) != value]
+    return params.model_copy(update={name: kept, "cursor": None})
+
+
+@router.get("/projects", name="catalog_page", response_model=None)
 def catalog_page(
     request: Request,
     session: SessionDep,
     user: OptionalUser,
     params: Annotated[SearchParams, Query()],
-) -> HTMLResponse:
+    remove: Removal = None,
+) -> Response:
+    """The catalog. A chip's "remove" button posts the filter form with
+    `remove=<filter>:<value>` and lands on the page without that value, so each
+    chip costs one button whatever the number of filters (not a link repeating
+    every other value)."""
+    if remove is not None:
+        url = "/projects?" + _query(_without(params, remove), cursor=None)
+        return RedirectResponse(url, status_code=303)
     locale = negotiate_locale(request)
     page = search.search_projects(session, params=params, locale=locale)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
@@ -113,10 +135,14 @@ def catalog_page(
         for name, entries in page.facets.items()
         if name != "year"
     ]
+    shown = {
+        (name, entry.value)
+        for name, entries in page.facets.items()
+        for entry in entries
+    }
     chips = []
     for name in catalog.FILTERS:
         for value in getattr(params, name):
-            remaining = [v for v in getattr(params, name) if v != value]
             label = next(
                 (e.label for e in page.facets.get(name, []) if e.value == value),
                 str(value),
@@ -124,8 +150,10 @@ def catalog_page(
             chips.append(
                 {
                     "label": label,
-                    "remove": "/projects?"
-                    + _query(params, **{name: remaining}, cursor=None),
+                    "name": name,
+                    "value": value,
+                    # Not among the checkboxes: kept by a hidden field.
+                    "hidden": (name, value) not in shown,
                 }
             )
     return render(
@@ -225,7 +253,6 @@ def project_page(
             "names": names,
             "sections": sections,
             "facts": _facts(project, names, locale),
-            "sdg_colours": {s.number: s.color for s in session.exec(select(Sdg)).all()},
             "language_names": {
                 k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
             },

@@ -4,12 +4,13 @@ Interface strings go through gettext (`{% trans %}`, `_()`); numbers and dates
 are formatted for the locale with Babel; `<html lang dir>` comes from the locale.
 """
 
+import hashlib
 import hmac
 import secrets
 from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from babel.dates import format_date
@@ -17,6 +18,7 @@ from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.deps import SESSION_COOKIE
 from app.i18n import (
     LOCALE_COOKIE,
     LOCALES,
@@ -80,19 +82,49 @@ CSRF_COOKIE = "csrftoken"
 FLASH_COOKIE = "flash"
 
 
-def csrf_token(request: Request) -> str:
-    """The browser's CSRF secret (double-submit: cookie and hidden field)."""
-    return request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault(
+def _csrf_binding(request: Request) -> str:
+    """What a form token is bound to: the sign-in session when there is one,
+    else this browser's anonymous id (the `csrftoken` cookie, made here if new).
+
+    A token made before sign-in is therefore refused after it (the session is
+    new), and a token from another session never matches."""
+    session_secret = request.cookies.get(SESSION_COOKIE)
+    if session_secret:
+        return "session:" + session_secret
+    anonymous = request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault(
         "new_csrf", secrets.token_urlsafe(24)
     )
+    return "anonymous:" + anonymous
+
+
+def csrf_token(request: Request) -> str:
+    """The token a form carries: an HMAC of its binding under the secret key."""
+    secret_key: str = request.app.state.settings.secret_key
+    return hmac.new(
+        secret_key.encode(), _csrf_binding(request).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _same_origin(request: Request) -> bool:
+    """False when the browser says the post comes from another site (Origin, or
+    Referer without it); a post that names no origin is judged by its token."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if not claimed or claimed == "null":
+        return claimed is None
+    origin = urlsplit(claimed)
+    ours = {
+        (request.url.scheme, request.url.netloc),
+        tuple(urlsplit(request.app.state.settings.public_base_url)[:2]),
+    }
+    return (origin.scheme, origin.netloc) in ours
 
 
 def csrf_ok(request: Request, submitted: object) -> bool:
-    cookie = request.cookies.get(CSRF_COOKIE)
+    """The posted token matches this browser's binding, from this site."""
     return (
-        bool(cookie)
-        and isinstance(submitted, str)
-        and hmac.compare_digest(cookie or "", submitted)
+        isinstance(submitted, str)
+        and hmac.compare_digest(csrf_token(request), submitted)
+        and _same_origin(request)
     )
 
 
@@ -135,7 +167,8 @@ def render(
         direction="rtl" if locale == "ar" else "ltr",
         list_separator=list_separator(locale),
         locales=LOCALES,
-        url_for=request.url_for,
+        # Paths, not absolute URLs: those would be built from the Host header.
+        url_for=request.app.url_path_for,
         text_in=lambda value, original=None: text_in(value, locale, original),
         switch_query=lambda code: urlencode(
             dict(request.query_params) | {"lang": code}
@@ -145,8 +178,10 @@ def render(
     response = HTMLResponse(html, status_code=status_code)
     if flash_key:
         response.delete_cookie(FLASH_COOKIE)
-    if CSRF_COOKIE not in request.cookies:
-        response.set_cookie(CSRF_COOKIE, token, **_secure_cookie(request))
+    if "new_csrf" in request.state.__dict__:
+        response.set_cookie(
+            CSRF_COOKIE, request.state.new_csrf, **_secure_cookie(request)
+        )
     chosen = request.query_params.get("lang")
     if chosen in LOCALES:
         response.set_cookie(

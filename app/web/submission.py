@@ -16,19 +16,20 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
-from app.errors import DomainError, ErrorCode, PermissionDenied
+from app.errors import DomainError, ErrorCode, InvalidInput, PermissionDenied
 from app.i18n import negotiate_locale, translate
 from app.messages import ACTION_BUTTONS, HISTORY_LINES, LANGUAGE_NAMES, STATUS_NAMES
 from app.models import Permission, Project, ProjectStatus, User
+from app.schemas.moderation import ReasonIn
 from app.schemas.project import ProjectDraft, ProjectRecord, ProjectUpdate
 from app.services import comments, moderation, projects, records, revisions
 from app.web import project_form
 from app.web.forms import (
     Errors,
     FormInvalid,
+    PostedForm,
+    PostedFormDep,
     field_errors,
-    read_action_form,
-    read_form_lists,
 )
 from app.web.rendering import render, see_other
 
@@ -96,8 +97,8 @@ def new_project_form(
     return _form_page(request, session, user, values=values)
 
 
-async def _posted(request: Request) -> tuple[dict[str, Any], str, dict[str, list[str]]]:
-    fields = await read_form_lists(request)
+def _posted(form: PostedForm) -> tuple[dict[str, Any], str, dict[str, list[str]]]:
+    fields = form.lists()
     record = project_form.record_from_form(fields)
     action = (fields.get("action") or ["save"])[-1]
     return record, action, fields
@@ -123,13 +124,17 @@ def _save_then_maybe_submit(
 
 
 @router.post("/projects/new", name="new_project_submit", response_model=None)
-async def new_project_submit(
-    request: Request, session: SessionDep, settings: SettingsDep, user: ContributingUser
+def new_project_submit(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ContributingUser,
 ) -> Response:
     locale = negotiate_locale(request)
     record: dict[str, Any] = {}
     try:
-        record, action, _fields = await _posted(request)
+        record, action, _fields = _posted(form)
         data = projects.validated(session, ProjectDraft, record, prefix=("body",))
         created = projects.create_draft(session, owner=user, data=data)
     except FormInvalid as invalid:
@@ -210,8 +215,9 @@ def edit_project_form(
 @router.post(
     "/projects/{project_id}/edit", name="edit_project_submit", response_model=None
 )
-async def edit_project_submit(
+def edit_project_submit(
     request: Request,
+    form: PostedFormDep,
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
@@ -222,7 +228,7 @@ async def edit_project_submit(
     record: dict[str, Any] = {}
     version: Any = project.version
     try:
-        record, action, fields = await _posted(request)
+        record, action, fields = _posted(form)
         version = (fields.get("version") or [""])[-1]
         update = ProjectUpdate.model_validate({"version": version, **record})
         revisions.edit_project(
@@ -294,11 +300,23 @@ def my_projects_page(
     )
 
 
+def _note(fields: dict[str, list[str]]) -> str | None:
+    """The note posted with an owner's action, under the reasons' rules (text
+    policy, length): a bad one is a 422 page naming the problem."""
+    try:
+        return ReasonIn.model_validate(
+            {"reason": (fields.get("reason") or [""])[-1].strip() or None}
+        ).reason
+    except ValidationError as error:
+        raise InvalidInput.from_validation(error, prefix=()) from error
+
+
 @router.post(
     "/projects/{project_id}/owner-action", name="owner_action", response_model=None
 )
-async def owner_action(
+def owner_action(
     request: Request,
+    form: PostedFormDep,
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
@@ -306,9 +324,9 @@ async def owner_action(
 ) -> Response:
     """Submit, withdraw, endorse, delete a draft or comment, from "my entries"."""
     locale = negotiate_locale(request)
-    fields = await read_action_form(request)
+    fields = form.action()
     action = (fields.get("action") or [""])[-1]
-    note = ((fields.get("reason") or [""])[-1]).strip() or None
+    note = _note(fields)
     back = f"/me/projects?lang={locale}"
     try:
         if action == "submit":

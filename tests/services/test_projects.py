@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
-from app.errors import InvalidInput
+from app.errors import Conflict, ErrorCode, InvalidInput
 from app.models import Project, ProjectSdg, ProjectStatus
-from app.schemas.project import ProjectCreate
+from app.schemas.project import ProjectCreate, ProjectDraft
 from app.services import projects
 from tests.factories import make_project, project_data
 
@@ -173,3 +173,29 @@ class TestStorageRules:
 
         with pytest.raises(StatementError, match="naive"):
             session.commit()
+
+
+class TestPublicIds:
+    def test_a_public_id_taken_meanwhile_is_drawn_again(
+        self, session: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        taken = make_project(session).public_id
+        drawn = iter([taken, "FRESH00001"])
+        monkeypatch.setattr(projects, "new_public_id", lambda: next(drawn))
+
+        project = make_project(session, status=ProjectStatus.DRAFT)
+
+        assert project.public_id == "FRESH00001"
+
+    def test_a_chosen_public_id_that_is_taken_is_a_conflict(
+        self, session: Session
+    ) -> None:
+        taken = make_project(session).public_id
+        data = ProjectDraft.model_validate(
+            {"original_language": "en", "title": {"en": "Seeded"}}
+        )
+
+        with pytest.raises(Conflict) as raised:
+            projects.create_project(session, data=data, public_id=taken)
+
+        assert raised.value.code == ErrorCode.PUBLIC_ID_TAKEN

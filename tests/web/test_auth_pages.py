@@ -82,12 +82,17 @@ class TestSignIn:
             "/login",
             data={"csrf_token": token, "email": user.email, "password": PASSWORD},
         )
-        assert client.get("/api/v1/me").status_code == 200
+        assert client.get("/me/projects").status_code == 200
+        signed_in_token = csrf(client, "/me/projects")
 
-        out = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+        out = client.post(
+            "/logout", data={"csrf_token": signed_in_token}, follow_redirects=False
+        )
 
         assert out.status_code == 303
-        assert client.get("/api/v1/me").status_code == 401
+        again = client.get("/me/projects", follow_redirects=False)
+        assert again.status_code == 303
+        assert again.headers["location"].startswith("/login")
 
 
 class TestRegistration:
