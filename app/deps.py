@@ -24,6 +24,13 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.engine)
 
 
+def get_session_factory(request: Request) -> Callable[[], Session]:
+    """Sessions for work done after the answer (a background task), when the
+    request's own session is closed."""
+    engine = request.app.state.engine
+    return lambda: Session(engine)
+
+
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -37,6 +44,7 @@ def get_client_address(request: Request) -> str:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+SessionFactory = Annotated[Callable[[], Session], Depends(get_session_factory)]
 ClientAddress = Annotated[str, Depends(get_client_address)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 bearer_scheme = HTTPBearer(

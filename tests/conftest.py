@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import make_engine
-from app.deps import get_session
+from app.deps import get_session, get_session_factory
 from app.main import create_app
 from app.models import Role, User
 from tests.factories import make_user
@@ -150,6 +150,7 @@ def client_for(app_client: TestClient, database: Database) -> Iterator[TestClien
 
     app = app_client.app
     app.dependency_overrides[get_session] = test_session  # type: ignore[attr-defined]
+    app.dependency_overrides[get_session_factory] = lambda: database.make_session  # type: ignore[attr-defined]
     app_client.cookies.clear()
     try:
         yield app_client

@@ -1,9 +1,16 @@
 """Accounts over the API: tokens, registration, verification, password reset,
 accepting an invitation."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, BackgroundTasks, status
 
-from app.deps import BearerDep, ClientAddress, CurrentUser, SessionDep, SettingsDep
+from app.deps import (
+    BearerDep,
+    ClientAddress,
+    CurrentUser,
+    SessionDep,
+    SessionFactory,
+    SettingsDep,
+)
 from app.errors import responses
 from app.models import TokenPurpose
 from app.schemas.user import (
@@ -100,13 +107,19 @@ def verify_email(session: SessionDep, link: TokenIn) -> UserPublic:
 )
 def request_password_reset(
     session: SessionDep,
+    make_session: SessionFactory,
     settings: SettingsDep,
     client: ClientAddress,
     request: PasswordResetRequest,
+    background: BackgroundTasks,
 ) -> dict[str, str]:
-    """Always 202: the answer does not tell whether the account exists."""
+    """Always 202: neither the answer nor its timing tells whether the account
+    exists (the link is sent after the answer)."""
     accounts.request_password_reset(
         session, email=request.email, client=client, settings=settings
+    )
+    background.add_task(
+        accounts.send_reset_link, make_session, email=request.email, settings=settings
     )
     return {"status": "accepted"}
 

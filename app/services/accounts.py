@@ -5,6 +5,7 @@ Secrets handed out (tokens, emailed links) are stored only as hashes; emailed
 links are single-use and expire.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -307,34 +308,38 @@ def revoke_token(session: Session, *, secret: str) -> None:
 def request_password_reset(
     session: Session, *, email: str, client: str, settings: Settings
 ) -> None:
-    """Email a reset link if the account exists; the answer never says whether.
-
-    Throttled per address and per client before the account is looked up, and
-    both branches end in one commit (the throttle's), so neither the answer
-    nor its timing tells a known address from an unknown one.
-    """
+    """Count a reset request against its client and its address (429 when one
+    is used up). Whether a link goes out is decided later, by
+    `send_reset_link`, after the answer: this part does the same work for an
+    address that has an account and one that has none."""
     address = normalize_email(email)
     throttle.hit(
         session,
         key=f"reset:client:{client}",
         limit=_limit(settings.reset_limit_per_client),
     )
-    throttle.check(
+    throttle.hit(
         session,
         key=f"reset:address:{address}",
         limit=_limit(settings.reset_limit_per_address),
     )
-    user = find_user(session, address)
-    if user is not None and user.is_active:
-        _send_link(
-            session, user=user, purpose=TokenPurpose.RESET_PASSWORD, settings=settings
-        )
-    # Counted last, so the link and the count share the one commit.
-    throttle.record(
-        session,
-        key=f"reset:address:{address}",
-        limit=_limit(settings.reset_limit_per_address),
-    )
+
+
+def send_reset_link(
+    make_session: Callable[[], Session], *, email: str, settings: Settings
+) -> None:
+    """Email a reset link if the account exists; run after the answer is sent
+    (a background task), so its timing tells nothing about the address."""
+    with make_session() as session:
+        user = find_user(session, email)
+        if user is not None and user.is_active:
+            _send_link(
+                session,
+                user=user,
+                purpose=TokenPurpose.RESET_PASSWORD,
+                settings=settings,
+            )
+            session.commit()
 
 
 def _revoke_sign_ins(session: Session, user: User) -> None:

@@ -72,20 +72,21 @@ def record(
     """Count one attempt of `key` and commit it at once (it counts even if the
     request then fails); the number of attempts now in the window."""
     now = now or utcnow()
+    since = now - timedelta(seconds=limit.seconds)
     session.exec(
         delete(ThrottleEvent)
         .where(col(ThrottleEvent.key) == key)
-        .where(col(ThrottleEvent.at) <= now - timedelta(seconds=limit.seconds))
+        .where(col(ThrottleEvent.at) <= since)
     )
-    session.add(ThrottleEvent(key=key, at=now))
-    session.commit()
-    since = now - timedelta(seconds=limit.seconds)
-    return session.exec(
+    earlier = session.exec(
         select(func.count())
         .select_from(ThrottleEvent)
         .where(ThrottleEvent.key == key)
         .where(col(ThrottleEvent.at) > since)
     ).one()
+    session.add(ThrottleEvent(key=key, at=now))
+    session.commit()
+    return earlier + 1
 
 
 def hit(

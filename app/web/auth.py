@@ -7,12 +7,12 @@ form with status 422 and the messages next to the fields.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
 from app.db import utcnow
-from app.deps import SESSION_COOKIE, ClientAddress, SessionDep
+from app.deps import SESSION_COOKIE, ClientAddress, SessionDep, SessionFactory
 from app.errors import DomainError, TooManyRequests
 from app.i18n import negotiate_locale, translate
 from app.messages import SET_PASSWORD_HEADINGS
@@ -272,7 +272,12 @@ def _set_password_form(
 
 @router.post("/reset-password", name="reset_request_submit", response_model=None)
 def reset_request_submit(
-    request: Request, form: PostedFormDep, session: SessionDep, client: ClientAddress
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    make_session: SessionFactory,
+    client: ClientAddress,
+    background: BackgroundTasks,
 ) -> Response:
     locale = negotiate_locale(request)
     fields: dict[str, Any] = {}
@@ -295,6 +300,12 @@ def reset_request_submit(
         )
     except TooManyRequests as throttled:
         return _refused(request, "auth/reset_request.html", throttled, values=fields)
+    background.add_task(  # after the answer: its timing says nothing
+        accounts.send_reset_link,
+        make_session,
+        email=asked.email,
+        settings=request.app.state.settings,
+    )
     return see_other(request, f"/login?lang={locale}", flash="reset_sent")
 
 

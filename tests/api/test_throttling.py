@@ -8,11 +8,13 @@ from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.config import Settings
 from app.main import create_app
 from app.models import OutboxMessage, User
+from app.services import accounts
 from tests.conftest import client_for
 from tests.factories import PASSWORD, make_user
 from tests.support.databases import Database
@@ -187,6 +189,38 @@ class TestResetRequests:
 
         assert [status for status, _ in known] == [202, 202, 202, 429]
         assert known == unknown
+
+    def test_the_answer_runs_the_same_statements_for_known_and_unknown_addresses(
+        self, session: Session
+    ) -> None:
+        """Timing cannot tell them apart: before the answer, the same SQL runs
+        for both; the link itself is sent afterwards (a background task)."""
+        user = make_user(session)
+        settings = Settings(environment="test")
+
+        def statements(email: str) -> list[str]:
+            seen: list[str] = []
+
+            def note(*args: object) -> None:
+                statement = str(args[2])
+                if "SAVEPOINT" not in statement:  # the tests' own (PostgreSQL)
+                    seen.append(statement)
+
+            engine = session.get_bind()
+            event.listen(engine, "before_cursor_execute", note)
+            try:
+                accounts.request_password_reset(
+                    session, email=email, client="203.0.113.9", settings=settings
+                )
+            finally:
+                event.remove(engine, "before_cursor_execute", note)
+            return seen
+
+        known = statements(user.email)
+        unknown = statements("nobody@example.org")
+
+        assert known == unknown
+        assert known  # the throttle's counts were written
 
     def test_one_address_gets_at_most_three_links_an_hour(
         self, client: TestClient, session: Session
