@@ -75,6 +75,13 @@ class LiveSite:
         return secret
 
 
+# What a page shows, how it reads and what the browser refuses do not depend on
+# the database: the pages' database code runs on both backends in tests/web.
+# These audits, the slowest tests, run on SQLite alone; the journeys in
+# test_workflow.py run on both.
+ON_ONE_BACKEND = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(scope="session")
 def live_site(
     backend: str,

@@ -20,8 +20,10 @@ from app.schemas.project import ProjectUpdate
 from app.services import revisions
 from seeds.demo import sample_public_id
 from tests.browser.axe import audit, blocking, report
-from tests.browser.conftest import LiveSite, OpenContext
+from tests.browser.conftest import ON_ONE_BACKEND, LiveSite, OpenContext
 from tests.factories import make_project
+
+pytestmark = ON_ONE_BACKEND  # see tests/browser/conftest.py
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 LANGUAGES = ["ar", "en", "fr"]

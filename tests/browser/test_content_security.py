@@ -9,7 +9,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import CspViolations
+from tests.browser.conftest import ON_ONE_BACKEND, CspViolations
+
+pytestmark = ON_ONE_BACKEND  # see tests/browser/conftest.py
 
 API_TITLE = "AICTO Arab AI and Emerging Technology Initiatives Repository"
 # ReDoc's sidebar shows Redocly's logo from a CDN; the policy refusing it is

@@ -4,8 +4,10 @@ served, and no sideways scrolling on a narrow screen (WCAG 1.4.10, reflow)."""
 import pytest
 from playwright.sync_api import Page, Request, Response
 
-from tests.browser.conftest import OpenContext
+from tests.browser.conftest import ON_ONE_BACKEND, OpenContext
 from tests.browser.test_accessibility import LANGUAGES, PAGES, AuditedPage, in_language
+
+pytestmark = ON_ONE_BACKEND  # see tests/browser/conftest.py
 
 FONTS = {"ar": "Noto Sans Arabic", "en": "Noto Sans", "fr": "Noto Sans"}
 LOADED_FONTS = """() => document.fonts.ready.then(fonts => [...fonts]

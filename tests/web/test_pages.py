@@ -124,3 +124,13 @@ class TestProjectPage:
     ) -> None:
         assert client.get("/countries/XX").status_code == 404
         assert client.get("/action-lines/C99").status_code == 404
+
+
+def test_pages_link_their_files_by_path_not_from_the_host_header(
+    client: TestClient,
+) -> None:
+    page = client.get("/?lang=en", headers={"Host": "evil.example"})
+
+    assert page.status_code == 200
+    assert "evil.example" not in page.text
+    assert 'href="/static/css/site.css"' in page.text

@@ -273,7 +273,7 @@ class TestApiDocs:
 
         assert_strict_page(response)
         assert "/static/js/swagger-init.js" in response.text
-        assert 'data-openapi-url="http://testserver/openapi.json"' in response.text
+        assert 'data-openapi-url="/openapi.json"' in response.text
 
     def test_visitor_gets_redoc_with_a_fresh_style_nonce_and_no_unsafe_inline(
         self, client: TestClient
