@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from app.config import Settings
 from app.main import create_app
-from app.models import OutboxMessage, User
+from app.models import OutboxMessage
 from app.services import accounts
 from tests.conftest import client_for
 from tests.factories import PASSWORD, make_user
@@ -252,8 +252,3 @@ class TestResetRequests:
         assert [answer.status_code for answer in answers] == [303, 303, 303, 429]
         assert "Retry-After" in answers[-1].headers
         assert "tentatives" in answers[-1].text.lower()
-
-
-def test_every_registered_user_is_still_one_row(session: Session) -> None:
-    """Guard for the fixtures above: users are made by the factory only."""
-    assert session.exec(select(User)).all() == []
