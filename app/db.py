@@ -32,9 +32,11 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 
 
 # Full-text search structures that the migrations create by hand (FTS5 tables
-# and their shadow tables on SQLite, an expression index on PostgreSQL): the
-# models do not describe them, so schema comparisons leave them out.
-SEARCH_INDEX_PREFIXES = ("project_fts", "ix_project_search_document")
+# and their shadow tables on SQLite; a generated tsvector column and its index
+# on PostgreSQL): the models do not describe them, so schema comparisons leave
+# them out.
+SEARCH_INDEX_PREFIXES = ("project_fts", "ix_project_search_vector")
+SEARCH_COLUMNS = ("search_vector",)
 
 
 def described_by_models(name: str | None) -> bool:
@@ -44,6 +46,8 @@ def described_by_models(name: str | None) -> bool:
 
 def compared_with_models(name: str | None, type_: str, _parents: Any) -> bool:
     """Alembic's `include_name`: schema comparisons skip the search structures."""
+    if type_ == "column":
+        return name not in SEARCH_COLUMNS
     return type_ not in ("table", "index") or described_by_models(name)
 
 

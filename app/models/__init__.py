@@ -1,5 +1,6 @@
 """Every table module, imported so that `SQLModel.metadata` is complete."""
 
+from app.models.catalog import CatalogChange
 from app.models.moderation import (
     HistoryIsAppendOnly,
     ModerationAction,
@@ -58,6 +59,7 @@ __all__ = [
     "ActivityType",
     "AictoMembership",
     "BudgetRange",
+    "CatalogChange",
     "Country",
     "EntityType",
     "FundingSource",

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from pyroaring import BitMap
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
@@ -10,7 +11,7 @@ from app.i18n import translate
 from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS
 from app.models import ActionLine, Project
 from app.schemas.search import FacetCount, ProjectFilters
-from app.services import taxonomy
+from app.services import catalog_index, taxonomy
 from app.services.filters import FILTERS, Filter, matching_ids
 
 FACETS = (
@@ -159,5 +160,58 @@ def facet_counts(
     """For each facet, counts under every filter except the facet's own."""
     return {
         name: facet(session, name, matching_ids(session, filters, without=name), locale)
+        for name in FACETS
+    }
+
+
+# --- from the catalog index -------------------------------------------------
+
+
+def _indexed_labels(
+    snap: catalog_index.Snapshot, name: str, counts: dict[Any, int], locale: str
+) -> list[FacetCount]:
+    """Like `labelled`, with the names the index read with its taxonomies."""
+    if name not in snap.terms.labels:
+        names = {
+            "implementation_status": IMPLEMENTATION_STATUS_LABELS,
+            "scope": SCOPE_LABELS,
+        }[name]
+        return [
+            FacetCount(value=value, label=translate(locale, names[value]), count=n)
+            for value, n in sorted(
+                counts.items(), key=lambda vc: list(names).index(vc[0])
+            )
+            if n
+        ]
+    labels = snap.terms.labels[name]
+    return [
+        FacetCount(value=value, label=labels[value][1][locale], count=count)
+        for value, count in sorted(counts.items(), key=lambda vc: labels[vc[0]][0])
+        if count and value in labels
+    ]
+
+
+def indexed_facet(
+    snap: catalog_index.Snapshot, name: str, base: BitMap, locale: str
+) -> list[FacetCount]:
+    """Counts of the entries in `base` per value of facet `name`."""
+    if name == "year":
+        return [
+            FacetCount(value=year, label=str(year), count=count)
+            for year, count in catalog_index.year_counts(snap, base)
+        ]
+    return _indexed_labels(
+        snap, name, catalog_index.value_counts(snap, name, base), locale
+    )
+
+
+def indexed_facet_counts(
+    snap: catalog_index.Snapshot, sets: dict[str, BitMap], locale: str
+) -> dict[str, list[FacetCount]]:
+    """`facet_counts` from the index: each facet under every filter but its own."""
+    return {
+        name: indexed_facet(
+            snap, name, catalog_index.intersection(snap, sets, without=name), locale
+        )
         for name in FACETS
     }

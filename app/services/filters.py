@@ -159,10 +159,9 @@ def text_match(session: Session, q: str) -> Any:
             .where(text("project_fts MATCH :fts").bindparams(fts=expression.strip()))
         )
     tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
-    return text(
-        "to_tsvector('simple', project.search_document) "
-        "@@ to_tsquery('simple', :tsquery)"
-    ).bindparams(tsquery=tsquery)
+    return text("project.search_vector @@ to_tsquery('simple', :tsquery)").bindparams(
+        tsquery=tsquery
+    )
 
 
 def conditions(

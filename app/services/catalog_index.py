@@ -1,0 +1,607 @@
+"""The public catalog in memory: bitmaps of the approved entries, per worker.
+
+Why: counting eight facets, each under every filter but its own, in SQL costs
+a pass over the matching rows per facet (seconds at 100,000 entries). Here
+each filter value (an action line, a country, a status, a start year, ...)
+holds a compressed bitmap of the approved entries filed under it (pyroaring).
+A filter is an OR of its values' bitmaps, a query the AND of its filters, and
+a facet count the size of an intersection: microseconds, whatever the size.
+
+Full text stays in the database (FTS5 on SQLite, the stored tsvector on
+PostgreSQL): its hits become a bitmap like any filter, and its ranking is read
+once per query and kept with the snapshot.
+
+Every worker keeps its own index and follows the `catalog_change` log, which
+database triggers write in the changing transaction (app/models/catalog.py).
+Each request reads the rows after the last one applied (one indexed range
+read) and applies them before answering: an approval is visible in every
+worker at its next request. A snapshot is never changed once published; a
+change builds the next one (copying only the bitmaps it touches), so requests
+running in other threads keep a consistent view.
+
+The plain SQL path (services.filters and services.facets) stays as the
+reference: tests compare the two on random data and random filters.
+"""
+
+import bisect
+import heapq
+import threading
+import time
+import weakref
+from array import array
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from pyroaring import BitMap
+from sqlalchemy import Engine, insert, text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, col, func, select
+
+from app import folding
+from app.models import ActionLine, CatalogChange, Country, Project, ProjectStatus
+from app.services.filters import FILTERS
+
+# A change row older than this (since this worker first saw a newer one) is
+# taken as final: PostgreSQL may make a lower sequence number visible after a
+# higher one (two transactions committing out of order), never this late.
+WINDOW_SECONDS = 30.0
+# Column filters: filter name -> the project column it matches.
+COLUMN_FILTERS = {
+    name: spec.column.key for name, spec in FILTERS.items() if spec.link is None
+}
+LINK_FILTERS = {
+    name: spec
+    for name, spec in FILTERS.items()
+    if spec.link is not None and name != "sub_region"
+}
+PROJECT_COLUMNS = (
+    "id",
+    "status",
+    "published_at",
+    "start_date",
+    "end_date",
+    *COLUMN_FILTERS.values(),
+)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Where an approved entry without a publication date sorts among the newest:
+# last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
+UNPUBLISHED_KEY = {"sqlite": -(2**62), "postgresql": 2**62}
+TEXT_CACHE_SIZE = 64
+BATCH = 20_000
+
+
+def micros(moment: datetime) -> int:
+    """A timestamp as an integer of microseconds (exact, unlike float seconds)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _union(bitmaps: Iterable[BitMap]) -> BitMap:
+    return BitMap.union(BitMap(), *bitmaps)
+
+
+# --- taxonomy facts ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the index needs of the taxonomies, read with each full build."""
+
+    sub_lines: dict[str, frozenset[str]]  # a parent line -> its sub-lines
+    region_countries: dict[str, frozenset[str]]
+    # filter name -> value -> (display order, {locale: name})
+    labels: dict[str, dict[Any, tuple[int, dict[str, str]]]]
+
+    def lines(self, codes: Iterable[str]) -> set[str]:
+        """`codes` with their sub-lines (filing under C7.3 is filing under C7)."""
+        wanted = set(codes)
+        for code in list(wanted):
+            wanted |= self.sub_lines.get(code, frozenset())
+        return wanted
+
+
+def _read_terms(session: Session) -> Terms:
+    sub_lines: dict[str, set[str]] = defaultdict(set)
+    for code, parent in session.exec(
+        select(ActionLine.code, ActionLine.parent_code).where(
+            col(ActionLine.parent_code).is_not(None)
+        )
+    ).all():
+        sub_lines[parent or ""].add(code)
+    regions: dict[str, set[str]] = defaultdict(set)
+    for iso2, region in session.exec(select(Country.iso2, Country.sub_region_code)):
+        if region:
+            regions[region].add(iso2)
+    labels: dict[str, dict[Any, tuple[int, dict[str, str]]]] = {}
+    for name, spec in FILTERS.items():
+        if spec.term is None:
+            continue
+        labels[name] = {
+            getattr(term, spec.key): (
+                term.sort_order,
+                {lang: getattr(term, f"name_{lang}") for lang in ("ar", "en", "fr")},
+            )
+            for term in session.exec(select(spec.term)).all()
+        }
+    return Terms(
+        {k: frozenset(v) for k, v in sub_lines.items()},
+        {k: frozenset(v) for k, v in regions.items()},
+        labels,
+    )
+
+
+# --- the snapshot -----------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    """The approved entries, by filter value. Not changed once published."""
+
+    dialect: str
+    terms: Terms
+    approved: BitMap
+    by_value: dict[str, dict[Any, BitMap]]  # filter name -> value -> entries
+    started: dict[int, BitMap]  # start year -> entries starting then
+    ended: dict[int, BitMap]  # end year -> entries (with a start) ending then
+    undated: BitMap  # approved entries without a start date
+    published: array  # type: ignore[type-arg]  # id -> newest-order key
+    newest: array  # type: ignore[type-arg]  # ids, newest first (then id desc)
+    _running: dict[int, BitMap] = field(default_factory=dict)
+    _texts: OrderedDict[tuple[str, bool], Any] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- sort keys
+
+    def newest_key(self, pid: int) -> tuple[int, int]:
+        """Ascending = newest first: (published later, then larger id) first."""
+        return (-self.published[pid], -pid)
+
+    # -- years
+
+    def dated(self) -> BitMap:
+        return self.approved - self.undated
+
+    def started_by(self, year: int) -> BitMap:
+        """Entries that started in or before `year`."""
+        return BitMap.union(
+            BitMap(), *(b for y, b in self.started.items() if y <= year)
+        )
+
+    def not_ended_before(self, year: int) -> BitMap:
+        """Dated entries still on in `year` or later (no end, or it ends then)."""
+        ended_before = _union(b for y, b in self.ended.items() if y < year)
+        return self.dated() - ended_before
+
+    def running(self, year: int) -> BitMap:
+        """Entries running at some time in `year` (the year facet's sense)."""
+        with self._lock:
+            found = self._running.get(year)
+        if found is None:
+            found = self.started_by(year) & self.not_ended_before(year)
+            with self._lock:
+                self._running[year] = found
+        return found
+
+    # -- text
+
+    def cached_text(self, key: tuple[str, bool], compute: Callable[[], Any]) -> Any:
+        """Full-text hits (or their ranking) of one query, kept with this
+        snapshot: a new snapshot starts with none."""
+        with self._lock:
+            if key in self._texts:
+                self._texts.move_to_end(key)
+                return self._texts[key]
+        value = compute()
+        with self._lock:
+            self._texts[key] = value
+            while len(self._texts) > TEXT_CACHE_SIZE:
+                self._texts.popitem(last=False)
+        return value
+
+
+def _empty(dialect: str, terms: Terms) -> Snapshot:
+    return Snapshot(
+        dialect=dialect,
+        terms=terms,
+        approved=BitMap(),
+        by_value={name: {} for name in [*LINK_FILTERS, *COLUMN_FILTERS]},
+        started={},
+        ended={},
+        undated=BitMap(),
+        published=array("q"),
+        newest=array("q"),
+    )
+
+
+def _project_rows(session: Session, ids: BitMap | None) -> Iterator[Sequence[Any]]:
+    """Project rows (the columns the index reads), in batches."""
+    columns = [getattr(Project, name) for name in PROJECT_COLUMNS]
+    query = select(*columns).where(col(Project.status) == ProjectStatus.APPROVED)
+    if ids is not None:
+        query = select(*columns).where(col(Project.id).in_(list(ids)))
+    yield from session.execute(query.execution_options(yield_per=BATCH)).partitions()
+
+
+def _link_rows(session: Session, name: str, ids: BitMap | None) -> Iterator[Sequence[Any]]:
+    spec = LINK_FILTERS[name]
+    assert spec.link is not None
+    value = getattr(spec.link, spec.link_column)
+    query = select(col(spec.link.project_id), value)
+    if ids is not None:
+        query = query.where(col(spec.link.project_id).in_(list(ids)))
+    yield from session.execute(query.execution_options(yield_per=BATCH)).partitions()
+
+
+class _Builder:
+    """Writes into a copy of a snapshot: each bitmap copied once, on first write."""
+
+    def __init__(self, base: Snapshot, *, fresh: bool) -> None:
+        self.snapshot = replace(
+            base,
+            approved=BitMap(base.approved),
+            by_value={name: dict(values) for name, values in base.by_value.items()},
+            started=dict(base.started),
+            ended=dict(base.ended),
+            undated=BitMap(base.undated),
+            published=array("q", base.published),
+            newest=array("q", base.newest),
+            _running={},
+            _texts=OrderedDict(),
+            _lock=threading.Lock(),
+        )
+        self._copied: set[int] = set()
+        self.fresh = fresh
+
+    def _writable(self, table: dict[Any, BitMap], key: Any) -> BitMap:
+        bitmap = table.get(key)
+        if bitmap is None:
+            bitmap = table[key] = BitMap()
+            self._copied.add(id(bitmap))
+        elif id(bitmap) not in self._copied and not self.fresh:
+            bitmap = table[key] = BitMap(bitmap)
+            self._copied.add(id(bitmap))
+        return bitmap
+
+    def add(self, table: dict[Any, BitMap], key: Any, ids: Iterable[int]) -> None:
+        self._writable(table, key).update(ids)
+
+    def remove(self, ids: BitMap) -> None:
+        """Forget `ids` everywhere (before adding back those still approved)."""
+        snap = self.snapshot
+        tables = [*snap.by_value.values(), snap.started, snap.ended]
+        for table in tables:
+            for key, bitmap in list(table.items()):
+                if bitmap.intersect(ids):
+                    self._writable(table, key).difference_update(ids)
+        for pid in ids:
+            if pid in snap.approved:
+                position = bisect.bisect_left(
+                    snap.newest, snap.newest_key(pid), key=snap.newest_key
+                )
+                del snap.newest[position]
+        snap.approved.difference_update(ids)
+        snap.undated.difference_update(ids)
+
+    def add_project(self, row: Any, *, ordered: bool) -> None:
+        """File one approved project row under its column values and dates."""
+        snap = self.snapshot
+        pid = row.id
+        snap.approved.add(pid)
+        for name, column in COLUMN_FILTERS.items():
+            value = getattr(row, column)
+            if value is not None:
+                self._writable(snap.by_value[name], value).add(pid)
+        if row.start_date is None:
+            snap.undated.add(pid)
+        else:
+            self._writable(snap.started, row.start_date.year).add(pid)
+            if row.end_date is not None:
+                self._writable(snap.ended, row.end_date.year).add(pid)
+        if len(snap.published) <= pid:
+            snap.published.extend([0] * (pid + 1 - len(snap.published)))
+        key = UNPUBLISHED_KEY[snap.dialect]
+        if row.published_at is not None:
+            key = micros(row.published_at)
+        snap.published[pid] = key
+        if ordered:
+            position = bisect.bisect_left(
+                snap.newest, snap.newest_key(pid), key=snap.newest_key
+            )
+            snap.newest.insert(position, pid)
+        else:
+            snap.newest.append(pid)
+
+    def load(self, session: Session, ids: BitMap | None) -> None:
+        """Read the approved rows (of `ids`, or all) and their links."""
+        ordered = ids is not None
+        for batch in _project_rows(session, ids):
+            for row in batch:
+                if row.status == ProjectStatus.APPROVED:
+                    self.add_project(row, ordered=ordered)
+        snap = self.snapshot
+        if not ordered:
+            snap.newest = array("q", sorted(snap.newest, key=snap.newest_key))
+        for name in LINK_FILTERS:
+            for batch in _link_rows(session, name, ids):
+                grouped: dict[Any, list[int]] = defaultdict(list)
+                for pid, value in batch:
+                    if pid in snap.approved:
+                        grouped[value].append(pid)
+                for value, pids in grouped.items():
+                    self.add(snap.by_value[name], value, pids)
+
+
+def build(session: Session) -> Snapshot:
+    """A snapshot of everything approved, read afresh."""
+    dialect = session.get_bind().dialect.name
+    builder = _Builder(_empty(dialect, _read_terms(session)), fresh=True)
+    builder.load(session, None)
+    return builder.snapshot
+
+
+def updated(session: Session, base: Snapshot, ids: BitMap) -> Snapshot:
+    """The next snapshot: `base` with the entries `ids` read again."""
+    builder = _Builder(base, fresh=False)
+    builder.remove(ids)
+    builder.load(session, ids)
+    return builder.snapshot
+
+
+# --- following the change log ------------------------------------------------
+
+
+def mark_all_changed(session: Session) -> None:
+    """Record that every worker must read the whole catalog again (after a bulk
+    load or a taxonomy reload); committed with the caller's transaction."""
+    session.execute(insert(CatalogChange).values(project_id=None))
+
+
+@dataclass
+class CatalogIndex:
+    """One database's catalog, as this worker last read it."""
+
+    snapshot: Snapshot | None = None
+    anchor: int | None = None  # the last change row taken as final
+    recent: dict[int, float] = field(default_factory=dict)  # seq -> when applied
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    builds: int = 0
+
+    def current(self, session: Session) -> Snapshot:
+        """The snapshot, with every committed change applied."""
+        with self.lock:
+            rows = session.exec(
+                select(CatalogChange.seq, CatalogChange.project_id)
+                .where(col(CatalogChange.seq) >= (self.anchor or 0))
+                .order_by(col(CatalogChange.seq))
+            ).all()
+            if self.snapshot is None or self._lost(rows):
+                self._rebuild(session)
+            else:
+                self._apply(session, rows)
+            self._advance()
+            assert self.snapshot is not None
+            return self.snapshot
+
+    def _lost(self, rows: Sequence[Any]) -> bool:
+        """True if rows this index applied are gone (rolled back, or pruned)."""
+        seen = {seq for seq, _pid in rows}
+        if self.anchor is not None and self.anchor not in seen:
+            return True
+        return any(seq not in seen for seq in self.recent)
+
+    def _rebuild(self, session: Session) -> None:
+        last = session.exec(select(func.max(CatalogChange.seq))).one()
+        self.snapshot = build(session)
+        self.builds += 1
+        self.anchor = last
+        self.recent = {}
+
+    def _apply(self, session: Session, rows: Sequence[Any]) -> None:
+        assert self.snapshot is not None
+        new = [(s, p) for s, p in rows if s != self.anchor and s not in self.recent]
+        if not new:
+            return
+        if any(pid is None for _seq, pid in new):
+            self._rebuild(session)
+            return
+        self.snapshot = updated(session, self.snapshot, BitMap(p for _s, p in new))
+        now = time.monotonic()
+        self.recent.update({seq: now for seq, _pid in new})
+
+    def _advance(self) -> None:
+        """Take the rows applied more than WINDOW_SECONDS ago as final."""
+        cutoff = time.monotonic() - WINDOW_SECONDS
+        final = [seq for seq, at in self.recent.items() if at <= cutoff]
+        if final:
+            self.anchor = max(final)
+            self.recent = {s: at for s, at in self.recent.items() if s > self.anchor}
+
+
+_INDEXES: "weakref.WeakKeyDictionary[Engine, CatalogIndex]" = (
+    weakref.WeakKeyDictionary()
+)
+_INDEXES_LOCK = threading.Lock()
+
+
+def index_for(session: Session) -> CatalogIndex:
+    """This worker's index of the session's database (one per engine)."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with _INDEXES_LOCK:
+        found = _INDEXES.get(engine)
+        if found is None:
+            found = _INDEXES[engine] = CatalogIndex()
+        return found
+
+
+def snapshot(session: Session) -> Snapshot:
+    return index_for(session).current(session)
+
+
+# --- full text ---------------------------------------------------------------
+
+
+def _fts_expression(words: list[str]) -> str:
+    return (" ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*').strip()
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
+def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:
+    """Approved entries whose folded text holds every word of `q` (the last as
+    a prefix): the same match as services.filters.text_match."""
+    words = folding.tokens(q)
+    if not words:
+        return snap.approved
+
+    def compute() -> BitMap:
+        if snap.dialect == "sqlite":
+            query = text(
+                "SELECT rowid FROM project_fts WHERE project_fts MATCH :q"
+            ).bindparams(q=_fts_expression(words))
+        else:
+            query = text(
+                "SELECT id FROM project WHERE search_vector @@ to_tsquery('simple', :q)"
+            ).bindparams(q=_tsquery(words))
+        return BitMap(session.execute(query).scalars()) & snap.approved
+
+    hits: BitMap = snap.cached_text((" ".join(words), False), compute)
+    return hits
+
+
+def ranked(session: Session, snap: Snapshot, q: str) -> list[int]:
+    """The entries matching `q`, best first (ties by id): the order of
+    services.search's relevance sort, read in one ranked query."""
+    words = folding.tokens(q)
+
+    def compute() -> list[int]:
+        if snap.dialect == "sqlite":
+            query = text(
+                "SELECT rowid FROM project_fts WHERE project_fts MATCH :q "
+                "ORDER BY bm25(project_fts), rowid"
+            ).bindparams(q=_fts_expression(words))
+        else:
+            query = text(
+                "SELECT id FROM project "
+                "WHERE search_vector @@ to_tsquery('simple', :q) "
+                "ORDER BY ts_rank(search_vector, to_tsquery('simple', :q)) DESC, id"
+            ).bindparams(q=_tsquery(words))
+        approved = snap.approved
+        return [pid for pid in session.execute(query).scalars() if pid in approved]
+
+    order: list[int] = snap.cached_text((" ".join(words), True), compute)
+    return order
+
+
+# --- a query's entries and facet counts --------------------------------------
+
+
+def filter_sets(session: Session, snap: Snapshot, filters: Any) -> dict[str, BitMap]:
+    """Each active filter's entries (OR within the filter), by filter name;
+    "year" for the years, "q" for the text."""
+    found: dict[str, BitMap] = {}
+    for name in FILTERS:
+        values = getattr(filters, name)
+        if not values:
+            continue
+        if name == "action_line":
+            values = snap.terms.lines(values)
+        elif name == "sub_region":
+            table = snap.by_value["country"]
+            countries = set().union(
+                *(snap.terms.region_countries.get(v, frozenset()) for v in values)
+            )
+            found[name] = BitMap.union(
+                BitMap(), *(table.get(c, BitMap()) for c in countries)
+            )
+            continue
+        table = snap.by_value[name]
+        found[name] = _union(table[v] for v in values if v in table)
+    years = snap.approved
+    if filters.year_to is not None:
+        years = years & snap.started_by(filters.year_to)
+    if filters.year_from is not None:
+        years = years & snap.not_ended_before(filters.year_from)
+    if filters.year_from is not None or filters.year_to is not None:
+        found["year"] = years
+    if filters.q and folding.tokens(filters.q):
+        found["q"] = text_hits(session, snap, filters.q)
+    return found
+
+
+def intersection(snap: Snapshot, sets: dict[str, BitMap], without: str = "") -> BitMap:
+    chosen = [bitmap for name, bitmap in sets.items() if name != without]
+    if not chosen:
+        return snap.approved
+    return BitMap.intersection(snap.approved, *chosen)
+
+
+def value_counts(snap: Snapshot, name: str, base: BitMap) -> dict[Any, int]:
+    """Entries of `base` per value of filter `name` (C7 counts its sub-lines)."""
+    table = snap.by_value[name]
+    counts = {
+        value: base.intersection_cardinality(bitmap) for value, bitmap in table.items()
+    }
+    if name == "action_line":
+        for parent, children in snap.terms.sub_lines.items():
+            members = [table[c] for c in (parent, *children) if c in table]
+            counts[parent] = base.intersection_cardinality(_union(members))
+    return counts
+
+
+def year_counts(snap: Snapshot, base: BitMap) -> list[tuple[int, int]]:
+    """(year, entries of `base` running in it), latest first: from the first
+    start to the last start or end among `base`, as services.facets does."""
+    starts = [y for y, b in snap.started.items() if b.intersect(base)]
+    if not starts:
+        return []
+    ends = [y for y, b in snap.ended.items() if b.intersect(base)]
+    first = min(starts)
+    last = min(max([*starts, *ends]), first + 200)
+    counts = [
+        (y, base.intersection_cardinality(snap.running(y)))
+        for y in range(first, last + 1)
+    ]
+    return [(y, n) for y, n in reversed(counts) if n]
+
+
+def newest_page(
+    snap: Snapshot, matched: BitMap, after: tuple[int, int] | None, size: int
+) -> list[int]:
+    """Up to `size` entries of `matched` in newest order, after the cursor key."""
+    start = 0
+    if after is not None:
+        start = bisect.bisect_right(snap.newest, after, key=snap.newest_key)
+    total = len(snap.newest) - start
+    if total <= 0 or not matched:
+        return []
+    # Dense: walk the order; sparse: pick the smallest keys among the matches.
+    expected_walk = size * total / len(matched)
+    if expected_walk < len(matched):
+        page: list[int] = []
+        limit = int(expected_walk * 8) + 1000
+        for position in range(start, min(len(snap.newest), start + limit)):
+            pid = snap.newest[position]
+            if pid in matched:
+                page.append(pid)
+                if len(page) == size:
+                    return page
+        if start + limit >= len(snap.newest):
+            return page
+    candidates: Iterable[int] = matched
+    if after is not None:
+        candidates = (p for p in matched if snap.newest_key(p) > after)
+    return heapq.nsmallest(size, candidates, key=snap.newest_key)
+
+
+def cursor_key(published: datetime | None, pid: int, dialect: str) -> tuple[int, int]:
+    value = UNPUBLISHED_KEY[dialect] if published is None else micros(published)
+    return (-value, -pid)
+
+
+def start_year(value: date | None) -> int | None:
+    return value.year if value else None
