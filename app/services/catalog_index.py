@@ -224,7 +224,9 @@ def _project_rows(session: Session, ids: BitMap | None) -> Iterator[Sequence[Any
     yield from session.execute(query.execution_options(yield_per=BATCH)).partitions()
 
 
-def _link_rows(session: Session, name: str, ids: BitMap | None) -> Iterator[Sequence[Any]]:
+def _link_rows(
+    session: Session, name: str, ids: BitMap | None
+) -> Iterator[Sequence[Any]]:
     spec = LINK_FILTERS[name]
     assert spec.link is not None
     value = getattr(spec.link, spec.link_column)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import String, cast, literal, union_all
 from sqlmodel import Session, col, delete, select
 
 from app import folding
@@ -200,14 +201,47 @@ def search_document(data: ProjectDraft) -> str:
     return folding.document(*texts)
 
 
+@dataclass(frozen=True)
+class RecordRows:
+    """The rows `data` is stored as, without the project's id: the project's
+    content columns (search document included), its partners in order, and for
+    each link field (LINKS) its link table's rows."""
+
+    columns: dict[str, Any]
+    partners: list[dict[str, Any]]
+    links: dict[str, list[dict[str, Any]]]
+
+
+def rows_of(data: ProjectDraft) -> RecordRows:
+    """What storing `data` writes: the one source of truth of `write_record` and
+    of the benchmark's bulk inserts (bench/generate.py)."""
+    return RecordRows(
+        columns=_columns(data) | {"search_document": search_document(data)},
+        partners=[
+            {
+                "position": position,
+                "name": partner.name,
+                "entity_type_code": partner.entity_type,
+                "country_iso2": partner.country,
+                "website": _url(partner.website),
+            }
+            for position, partner in enumerate(data.partners)
+        ],
+        links={
+            link.field: [{link.column: code} for code in getattr(data, link.field)]
+            for link in LINKS
+        },
+    )
+
+
 def write_record(session: Session, project: Project, data: ProjectDraft) -> None:
     """Store `data` as `project`'s content: columns, partners and links replaced.
 
     Set any other column of an existing `project` before calling: its row is
     written once (one version step) when the links are replaced.
     """
-    project.sqlmodel_update(_columns(data))
-    project.search_document = search_document(data)
+    rows = rows_of(data)
+    project.sqlmodel_update(rows.columns)
     session.add(project)
     if project.id is None:
         session.flush()
@@ -217,20 +251,11 @@ def write_record(session: Session, project: Project, data: ProjectDraft) -> None
     )
     for link in LINKS:
         session.exec(delete(link.table).where(col(link.table.project_id) == project.id))
-    for position, partner in enumerate(data.partners):
-        session.add(
-            ProjectPartner(
-                project_id=project.id,
-                position=position,
-                name=partner.name,
-                entity_type_code=partner.entity_type,
-                country_iso2=partner.country,
-                website=_url(partner.website),
-            )
-        )
+    for partner in rows.partners:
+        session.add(ProjectPartner(project_id=project.id, **partner))
     for link in LINKS:
-        for code in getattr(data, link.field):
-            session.add(link.table(**{"project_id": project.id, link.column: code}))
+        for row in rows.links[link.field]:
+            session.add(link.table(project_id=project.id, **row))
 
 
 # --- reading ------------------------------------------------------------------
@@ -245,21 +270,29 @@ def _localized(project: Project, field: str) -> LocalizedText:
 
 
 def _load_links(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
-    """For each link field, project id -> codes in the taxonomy's display order."""
-    loaded: dict[str, dict[int, list[Any]]] = {}
-    for link in LINKS:
-        project_id = col(link.table.project_id)
+    """For each link field, project id -> codes in the taxonomy's display order
+    (one statement for every link table: a page costs one round trip here)."""
+    loaded: dict[str, dict[int, list[Any]]] = {link.field: {} for link in LINKS}
+    if not ids:
+        return loaded
+    parts: list[Any] = []
+    for position, link in enumerate(LINKS):
         code = getattr(link.table, link.column)
-        rows = session.exec(
-            select(project_id, code)
+        parts.append(
+            select(
+                literal(position).label("link"),
+                col(link.table.project_id).label("project_id"),
+                cast(code, String).label("code"),
+                col(link.term.sort_order).label("sort_order"),
+            )
             .join(link.term, getattr(link.term, link.term_key) == code)
-            .where(project_id.in_(ids))
-            .order_by(col(link.term.sort_order))
-        ).all()
-        by_project: dict[int, list[Any]] = defaultdict(list)
-        for pid, value in rows:
-            by_project[pid].append(value)
-        loaded[link.field] = by_project
+            .where(col(link.table.project_id).in_(ids))
+        )
+    rows = session.execute(union_all(*parts).order_by("link", "sort_order")).all()
+    for position, pid, value, _order in rows:
+        link = LINKS[position]
+        number = link.term_key == "number"
+        loaded[link.field].setdefault(pid, []).append(int(value) if number else value)
     return loaded
 
 

@@ -37,9 +37,8 @@ WATCHED = {
     "project_gdc_objective": "project_id",
     "project_technology": "project_id",
     "project_target_group": "project_id",
-    **{
-        term: ""
-        for term in (
+    **dict.fromkeys(
+        (
             "action_line",
             "sdg",
             "country",
@@ -52,8 +51,9 @@ WATCHED = {
             "target_group",
             "funding_source",
             "budget_range",
-        )
-    },
+        ),
+        "",
+    ),
 }
 OPERATIONS = ("insert", "update", "delete")
 
