@@ -99,6 +99,20 @@ class Project(SQLModel, table=True):
         ),
         Index("ix_project_status_published_at_id", "status", "published_at", "id"),
         Index("ix_project_status_submitted_at_id", "status", "submitted_at", "id"),
+        # Covers what the catalog index reads of every approved entry, so that
+        # read skips the long text columns (app/services/catalog_index.py).
+        Index(
+            "ix_project_catalog",
+            "status",
+            "id",
+            "published_at",
+            "start_date",
+            "end_date",
+            "lead_org_entity_type_code",
+            "activity_type_code",
+            "implementation_status",
+            "scope",
+        ),
     )
 
     @declared_attr.directive
