@@ -610,7 +610,16 @@ def intersection(snap: Snapshot, sets: dict[str, BitMap], without: str = "") -> 
 
 
 def value_counts(snap: Snapshot, name: str, base: BitMap) -> dict[Any, int]:
-    """Entries of `base` per value of filter `name` (C7 counts its sub-lines)."""
+    """Entries of `base` per value of filter `name` (C7 counts its sub-lines;
+    a sub-region, the entries running in any of its countries)."""
+    if name == "sub_region":
+        countries = snap.by_value["country"]
+        return {
+            region: base.intersection_cardinality(
+                _union(countries[c] for c in members if c in countries)
+            )
+            for region, members in snap.terms.region_countries.items()
+        }
     table = snap.by_value[name]
     counts = {
         value: base.intersection_cardinality(bitmap) for value, bitmap in table.items()

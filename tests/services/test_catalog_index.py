@@ -19,8 +19,13 @@ from sqlmodel import Session, col, select
 from app.errors import InvalidInput
 from app.models import CatalogChange, Project, ProjectStatus
 from app.schemas.project import ProjectCreate
-from app.schemas.search import ProjectSearchPage, SearchParams, SortOrder
-from app.services import catalog_index, records, search
+from app.schemas.search import (
+    ProjectFilters,
+    ProjectSearchPage,
+    SearchParams,
+    SortOrder,
+)
+from app.services import catalog_index, records, search, stats
 from tests.factories import make_project, project_data
 from tests.support.databases import Database
 
@@ -148,10 +153,20 @@ def _comparable(page: ProjectSearchPage) -> Any:
     return [item.id for item in page.items], page.total, page.next_cursor, facets
 
 
+def _summary(session: Session, how: Any, params: dict[str, Any]) -> Any:
+    query = {k: v for k, v in params.items() if k not in ("sort", "limit")}
+    try:
+        return how(session, filters=ProjectFilters.model_validate(query), locale="en")
+    except InvalidInput as error:
+        return ("invalid", [problem[0] for problem in error.problems])
+
+
 def _same_answers(session: Session, params: dict[str, Any]) -> None:
     fast = _answer(session, search.search_projects, params)
     reference = _answer(session, search.reference_search, params)
     assert fast == reference, params
+    summary = _summary(session, stats.summary, params)
+    assert summary == _summary(session, stats.reference_summary, params), params
 
 
 @pytest.fixture(params=[11, 23])
