@@ -22,6 +22,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///./data/stocktaking.db"
+    # A PostgreSQL read replica for public reads (anonymous GET/HEAD); the
+    # primary answers them while the replica is down.
+    read_database_url: str | None = None
     secret_key: str = PLACEHOLDER_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
@@ -66,12 +69,12 @@ class Settings(BaseSettings):
     reset_limit_per_address: RateLimit = "3/3600"
     reset_limit_per_client: RateLimit = "10/3600"
 
-    @field_validator("database_url")
+    @field_validator("database_url", "read_database_url")
     @classmethod
-    def _use_psycopg_driver(cls, url: str) -> str:
+    def _use_psycopg_driver(cls, url: str | None) -> str | None:
         """Accept plain `postgresql://` URLs; the project's driver is psycopg 3."""
         for prefix in ("postgresql://", "postgres://"):
-            if url.startswith(prefix):
+            if url is not None and url.startswith(prefix):
                 return "postgresql+psycopg://" + url.removeprefix(prefix)
         return url
 

@@ -1,5 +1,8 @@
 """Database plumbing: metadata naming convention, engine factory, request sessions."""
 
+import logging
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -7,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -20,6 +24,15 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+logger = logging.getLogger(__name__)
+
+# A read replica that has not answered by then is treated as down (2 s is the
+# least libpq and psycopg accept): the request is answered from the primary.
+REPLICA_CONNECT_TIMEOUT_SECONDS = 2
+# After a failed connect the replica is left alone this long, so a dead one
+# costs one failed connect (and one warning) per window, not one per request.
+REPLICA_BACKOFF_SECONDS = 5.0
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -51,8 +64,12 @@ def compared_with_models(name: str | None, type_: str, _parents: Any) -> bool:
     return type_ not in ("table", "index") or described_by_models(name)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`, with the per-dialect settings this project relies on."""
+def make_engine(url: str, *, echo: bool = False, read_only: bool = False) -> Engine:
+    """An engine for `url`, with the per-dialect settings this project relies on.
+
+    `read_only` (a PostgreSQL read replica): a short connect timeout, and every
+    transaction is READ ONLY, so a write fails even on a writable server.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -62,6 +79,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
+    if read_only:
+        return create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": REPLICA_CONNECT_TIMEOUT_SECONDS},
+            execution_options={"postgresql_readonly": True},
+        )
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
@@ -69,6 +94,70 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """A session on `engine`, closed afterwards (the body of the request dependency)."""
     with Session(engine) as session:
         yield session
+
+
+class ReadReplica:
+    """A read-only engine used while it answers.
+
+    A failed connect marks it down for `backoff_seconds`; meanwhile callers use
+    the primary. When the window ends one caller probes it again (the others
+    keep to the primary until that probe succeeds).
+    """
+
+    def __init__(
+        self, engine: Engine, *, backoff_seconds: float = REPLICA_BACKOFF_SECONDS
+    ) -> None:
+        self.engine = engine
+        self.backoff_seconds = backoff_seconds
+        self._lock = threading.Lock()
+        self._down_until = 0.0  # time.monotonic(); 0 while it answers
+        self._warned_until = 0.0
+
+    def open_session(self) -> Session | None:
+        """A session with its connection already open, or None when the replica
+        is down. Only the connect is tried here, before the caller runs any
+        query: a failure later in a request is an error, never a retry."""
+        probe = self._claim()
+        if probe is None:
+            return None
+        session = Session(self.engine)
+        try:
+            session.connection()  # connects now (pre-ping included), or raises
+        except OperationalError as error:
+            session.close()
+            self._mark_down(error)
+            return None
+        if probe:
+            with self._lock:
+                self._down_until = 0.0
+            logger.info("read replica answers again; public reads use it")
+        return session
+
+    def _claim(self) -> bool | None:
+        """None: leave the replica alone; True: this call probes a replica
+        that was down; False: it is up."""
+        with self._lock:
+            now = time.monotonic()
+            if now < self._down_until:
+                return None
+            if self._down_until:
+                self._down_until = now + self.backoff_seconds
+                return True
+            return False
+
+    def _mark_down(self, error: OperationalError) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._down_until = now + self.backoff_seconds
+            warn = now >= self._warned_until
+            if warn:
+                self._warned_until = self._down_until
+        if warn:
+            logger.warning(
+                "read replica unreachable, public reads use the primary for %.0f s: %s",
+                self.backoff_seconds,
+                str(error.orig or error).strip(),
+            )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

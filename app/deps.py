@@ -10,23 +10,46 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.config import Settings
-from app.db import session_scope
+from app.db import ReadReplica, session_scope
 from app.errors import ErrorCode, NotAuthenticated, PermissionDenied
 from app.models import Permission, TokenPurpose, User
 from app.services import accounts
 
 SESSION_COOKIE = "stocktaking_session"
 API_PREFIX = "/api/"
+PUBLIC_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def is_public_read(request: Request) -> bool:
+    """A GET or HEAD carrying neither a session cookie nor an Authorization
+    header: whatever it shows, any visitor may see, a little late."""
+    return (
+        request.method in PUBLIC_READ_METHODS
+        and SESSION_COOKIE not in request.cookies
+        and "authorization" not in request.headers
+    )
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A database session for one request, on the engine `create_app` built."""
+    """A database session for one request, on an engine `create_app` built.
+
+    Public reads go to the read replica when there is one and it answers;
+    everything else (writes, and every request of a signed-in caller, so they
+    read what they just wrote) goes to the primary.
+    """
+    replica: ReadReplica | None = request.app.state.read_replica
+    if replica is not None and is_public_read(request):
+        session = replica.open_session()
+        if session is not None:
+            with session:
+                yield session
+            return
     yield from session_scope(request.app.state.engine)
 
 
 def get_session_factory(request: Request) -> Callable[[], Session]:
     """Sessions for work done after the answer (a background task), when the
-    request's own session is closed."""
+    request's own session is closed. Always on the primary."""
     engine = request.app.state.engine
     return lambda: Session(engine)
 

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp
 
 from app.api import api_router, health
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import ReadReplica, make_engine
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.services import mail
@@ -93,6 +93,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if worker.is_alive():
         worker.join(timeout=settings.smtp_timeout_seconds + 5)
     app.state.engine.dispose()
+    if app.state.read_replica is not None:
+        app.state.read_replica.engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -108,6 +110,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    app.state.read_replica = (
+        ReadReplica(
+            make_engine(
+                settings.read_database_url, echo=settings.sql_echo, read_only=True
+            )
+        )
+        if settings.read_database_url
+        else None
+    )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
