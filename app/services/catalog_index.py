@@ -41,7 +41,16 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from app import folding
-from app.models import ActionLine, CatalogChange, Country, Project, ProjectStatus
+from app.models import (
+    ActionLine,
+    BudgetRange,
+    CatalogChange,
+    Country,
+    FundingSource,
+    Project,
+    ProjectStatus,
+)
+from app.models.taxonomy import TermBase
 from app.services.filters import FILTERS
 
 # A change row older than this (since this worker first saw a newer one) is
@@ -65,6 +74,16 @@ PROJECT_COLUMNS = (
     "end_date",
     *COLUMN_FILTERS.values(),
 )
+# Every taxonomy whose names a page or an export shows: name -> (model, key).
+LABELLED: dict[str, tuple[type[TermBase], str]] = {
+    **{
+        name: (spec.term, spec.key)
+        for name, spec in FILTERS.items()
+        if spec.term is not None
+    },
+    "funding_source": (FundingSource, "code"),
+    "budget_range": (BudgetRange, "code"),
+}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Where an approved entry without a publication date sorts among the newest:
 # last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
@@ -115,15 +134,13 @@ def _read_terms(session: Session) -> Terms:
         if region:
             regions[region].add(iso2)
     labels: dict[str, dict[Any, tuple[int, dict[str, str]]]] = {}
-    for name, spec in FILTERS.items():
-        if spec.term is None:
-            continue
+    for name, (model, key) in LABELLED.items():
         labels[name] = {
-            getattr(term, spec.key): (
+            getattr(term, key): (
                 term.sort_order,
                 {lang: getattr(term, f"name_{lang}") for lang in ("ar", "en", "fr")},
             )
-            for term in session.exec(select(spec.term)).all()
+            for term in session.exec(select(model)).all()
         }
     return Terms(
         {k: frozenset(v) for k, v in sub_lines.items()},

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from openpyxl import Workbook
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app import encoding
 from app.i18n import translate
@@ -23,25 +23,13 @@ from app.messages import (
     YES_NO,
 )
 from app.models import (
-    ActionLine,
-    ActivityType,
-    BudgetRange,
-    Country,
-    EntityType,
-    FundingSource,
-    GdcObjective,
     Project,
-    Sdg,
-    TargetGroup,
-    Technology,
-    WsisTarget,
 )
-from app.models.taxonomy import TermBase
 from app.schemas.common import LocalizedText
 from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectFilters
+from app.services import catalog_index, records
 from app.services import filters as catalog
-from app.services import records
 
 BATCH = 500
 SEPARATOR = "; "
@@ -69,28 +57,15 @@ def published_batches(
 
 
 class Labels:
-    """Names of taxonomy terms in one language, loaded once per export."""
+    """Names of taxonomy terms in one language (as the catalog index read them)."""
 
     def __init__(self, session: Session, locale: str) -> None:
         self.locale = locale
-        self.names: dict[str, dict[Any, str]] = {}
-        for name, model, key in (
-            ("action_line", ActionLine, "code"),
-            ("sdg", Sdg, "number"),
-            ("country", Country, "iso2"),
-            ("wsis_target", WsisTarget, "code"),
-            ("gdc_objective", GdcObjective, "number"),
-            ("technology", Technology, "code"),
-            ("target_group", TargetGroup, "code"),
-            ("entity_type", EntityType, "code"),
-            ("activity_type", ActivityType, "code"),
-            ("funding_source", FundingSource, "code"),
-            ("budget_range", BudgetRange, "code"),
-        ):
-            terms: list[TermBase] = list(session.exec(select(model)).all())
-            self.names[name] = {
-                getattr(term, key): getattr(term, f"name_{locale}") for term in terms
-            }
+        terms = catalog_index.snapshot(session).terms  # read once per taxonomy change
+        self.names: dict[str, dict[Any, str]] = {
+            name: {value: names[locale] for value, (_order, names) in labels.items()}
+            for name, labels in terms.labels.items()
+        }
 
     def one(self, taxonomy: str, value: Any, *, with_code: bool = False) -> str:
         if value is None:

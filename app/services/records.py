@@ -7,9 +7,10 @@ loader of records all read it.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, cast, literal, union_all
+from sqlalchemy import String, bindparam, cast, literal, union_all
 from sqlmodel import Session, col, delete, select
 
 from app import folding
@@ -269,12 +270,11 @@ def _localized(project: Project, field: str) -> LocalizedText:
     )
 
 
-def _load_links(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
-    """For each link field, project id -> codes in the taxonomy's display order
-    (one statement for every link table: a page costs one round trip here)."""
-    loaded: dict[str, dict[int, list[Any]]] = {link.field: {} for link in LINKS}
-    if not ids:
-        return loaded
+@lru_cache(maxsize=1)
+def _links_statement() -> Any:
+    """Every link table's rows of the projects `:ids`, with the term's display
+    order, as one statement (built once: building it costs more than running it)."""
+    ids: Any = bindparam("ids", expanding=True)
     parts: list[Any] = []
     for position, link in enumerate(LINKS):
         code = getattr(link.table, link.column)
@@ -288,8 +288,18 @@ def _load_links(session: Session, ids: list[int]) -> dict[str, dict[int, list[An
             .join(link.term, getattr(link.term, link.term_key) == code)
             .where(col(link.table.project_id).in_(ids))
         )
-    rows = session.execute(union_all(*parts).order_by("link", "sort_order")).all()
-    for position, pid, value, _order in rows:
+    return union_all(*parts).order_by("link", "sort_order")
+
+
+def _load_links(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    """For each link field, project id -> codes in the taxonomy's display order
+    (one statement for every link table: a page costs one round trip here)."""
+    loaded: dict[str, dict[int, list[Any]]] = {link.field: {} for link in LINKS}
+    if not ids:
+        return loaded
+    for position, pid, value, _order in session.execute(
+        _links_statement(), {"ids": ids}
+    ):
         link = LINKS[position]
         number = link.term_key == "number"
         loaded[link.field].setdefault(pid, []).append(int(value) if number else value)
