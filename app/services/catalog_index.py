@@ -648,6 +648,22 @@ def value_counts(snap: Snapshot, name: str, base: BitMap) -> dict[Any, int]:
     return counts
 
 
+def cross_counts(
+    snap: Snapshot, rows: str, cols: str, base: BitMap
+) -> dict[tuple[Any, Any], int]:
+    """Entries of `base` per (value of `rows`, value of `cols`), where not 0."""
+    counts: dict[tuple[Any, Any], int] = {}
+    for row, row_members in snap.by_value[rows].items():
+        narrowed = base & row_members
+        if not narrowed:
+            continue
+        for column, members in snap.by_value[cols].items():
+            count = narrowed.intersection_cardinality(members)
+            if count:
+                counts[(row, column)] = count
+    return counts
+
+
 def year_counts(snap: Snapshot, base: BitMap) -> list[tuple[int, int]]:
     """(year, entries of `base` running in it), latest first: from the first
     start to the last start or end among `base`, as services.facets does."""

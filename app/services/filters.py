@@ -6,6 +6,7 @@ exports, statistics, charts and the feed all start from `matching`, which
 adds the filters to the one visibility rule.
 """
 
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -86,16 +87,26 @@ def catalog_url(filters: ProjectFilters, locale: str, **chosen: Any) -> str:
 # --- validation ---------------------------------------------------------------
 
 
-def check_codes(session: Session, filters: ProjectFilters) -> None:
-    """Unknown codes are a 422 naming the parameter (retired codes are fine)."""
+def check_codes(
+    session: Session,
+    filters: ProjectFilters,
+    *,
+    known: Mapping[str, Container[Any]] | None = None,
+) -> None:
+    """Unknown codes are a 422 naming the parameter (retired codes are fine).
+    `known`: each taxonomy's codes, when the caller has them (else queried)."""
     problems: list[records.Problem] = []
     for name, spec in FILTERS.items():
         values = getattr(filters, name)
         if spec.term is None or not values:
             continue
-        for code in taxonomy.unknown_codes(
-            session, spec.term, spec.key, values, allow_retired=True
-        ):
+        if known is None:
+            unknown = taxonomy.unknown_codes(
+                session, spec.term, spec.key, values, allow_retired=True
+            )
+        else:
+            unknown = [value for value in values if value not in known[name]]
+        for code in unknown:
             problems.append((("query", name), ErrorCode.UNKNOWN_CODE, {"code": code}))
     if (
         filters.year_from is not None

@@ -242,8 +242,8 @@ def search_projects(
     Filters, the total, facet counts and the relevance and newest orders come
     from this worker's catalog index; the other sorts page in SQL over the same
     filters. Answers exactly what `reference_search` answers."""
-    check_codes(session, params)
     snap = catalog_index.snapshot(session)
+    check_codes(session, params, known=snap.terms.labels)
     sets = catalog_index.filter_sets(session, snap, params)
     matched = catalog_index.intersection(snap, sets)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)

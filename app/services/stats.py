@@ -31,8 +31,8 @@ def _sub_regions(session: Session, ids: Any, locale: str) -> list[FacetCount]:
 def summary(session: Session, *, filters: ProjectFilters, locale: str) -> StatsSummary:
     """Matching entries counted per action line, SDG, country, sub-region,
     technology and start year, all filters applied (from the catalog index)."""
-    catalog.check_codes(session, filters)
     snap = catalog_index.snapshot(session)
+    catalog.check_codes(session, filters, known=snap.terms.labels)
     matched = catalog_index.intersection(
         snap, catalog_index.filter_sets(session, snap, filters)
     )
@@ -68,7 +68,21 @@ def _axis(
 def matrix(
     session: Session, *, filters: ProjectFilters, rows: str, cols: str, locale: str
 ) -> StatsMatrix:
-    """Entries per (row value, column value), e.g. action line x country."""
+    """Entries per (row value, column value), e.g. action line x country (from
+    the catalog index; filed values only: C7 does not add up its sub-lines)."""
+    snap = catalog_index.snapshot(session)
+    catalog.check_codes(session, filters, known=snap.terms.labels)
+    matched = catalog_index.intersection(
+        snap, catalog_index.filter_sets(session, snap, filters)
+    )
+    counts = catalog_index.cross_counts(snap, rows, cols, matched)
+    return _matrix(session, counts, rows, cols, locale, total=len(matched))
+
+
+def reference_matrix(
+    session: Session, *, filters: ProjectFilters, rows: str, cols: str, locale: str
+) -> StatsMatrix:
+    """`matrix` in plain SQL: its specification, compared in the tests."""
     catalog.check_codes(session, filters)
     ids = catalog.matching_ids(session, filters)
     row_spec, col_spec = catalog.FILTERS[rows], catalog.FILTERS[cols]
@@ -88,9 +102,21 @@ def matrix(
             .group_by(row_value, col_value)
         ).all()
     }
+    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    return _matrix(session, counts, rows, cols, locale, total=total)
+
+
+def _matrix(
+    session: Session,
+    counts: dict[tuple[Any, Any], int],
+    rows: str,
+    cols: str,
+    locale: str,
+    *,
+    total: int,
+) -> StatsMatrix:
     row_axis = _axis(session, rows, {r for r, _c in counts}, locale)
     col_axis = _axis(session, cols, {c for _r, c in counts}, locale)
-    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
     return StatsMatrix(
         rows=row_axis,
         cols=col_axis,

@@ -9,6 +9,7 @@ import hmac
 import secrets
 from contextvars import ContextVar
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -41,7 +42,14 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _number(value: int | float) -> str:
-    return format_decimal(value, locale=_locale.get())
+    return _formatted(value, _locale.get())
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value: int | float, locale: str) -> str:
+    """A number in `locale`'s digits and grouping (Babel takes ~0.1 ms each; a
+    catalog page shows a hundred facet counts)."""
+    return format_decimal(value, locale=locale)
 
 
 def _date(value: date | datetime | None) -> str:

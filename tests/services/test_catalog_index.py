@@ -9,6 +9,7 @@ catalog changes under it, as another worker would see it.
 
 import random
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -167,6 +168,13 @@ def _same_answers(session: Session, params: dict[str, Any]) -> None:
     assert fast == reference, params
     summary = _summary(session, stats.summary, params)
     assert summary == _summary(session, stats.reference_summary, params), params
+    if "q" not in params:  # rows x columns (cheaper without the text query)
+        for rows, cols in (("action_line", "country"), ("sdg", "technology")):
+            indexed = partial(stats.matrix, rows=rows, cols=cols)
+            plain = partial(stats.reference_matrix, rows=rows, cols=cols)
+            assert _summary(session, indexed, params) == _summary(
+                session, plain, params
+            ), (params, rows, cols)
 
 
 @pytest.fixture(params=[11, 23])
