@@ -210,7 +210,7 @@ def _with_examples(test: Any) -> Any:
 
 @_with_examples
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
