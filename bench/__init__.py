@@ -1,0 +1,1 @@
+"""The benchmark: generated data (`python -m bench.generate`) and its runs."""
