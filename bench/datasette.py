@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +32,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from bench import load
 from bench.scenarios import ACTION_LINE, STATUS, Probe, Scenario
 
 DATABASE_NAME = "bench"  # the file is bench.db, so its URLs are /bench/...
@@ -211,7 +211,13 @@ def serve(program: Path, database: Path, *, port: int, log: Path) -> Iterator[st
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         try:
-            _wait_for(f"{url}/-/versions.json", process, log)
+            load.wait_until_up(
+                f"{url}/-/versions.json",
+                process,
+                log,
+                name="Datasette",
+                seconds=STARTUP_SECONDS,
+            )
             yield url
         finally:
             process.terminate()
@@ -220,23 +226,6 @@ def serve(program: Path, database: Path, *, port: int, log: Path) -> Iterator[st
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"Datasette stopped while starting; see {log}:\n"
-                + log.read_text(errors="replace")[-3000:]
-            )
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"Datasette did not answer {url} in time")
 
 
 def sqlite_version(url: str) -> str:

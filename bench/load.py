@@ -12,6 +12,7 @@ thread samples the server process's resident memory every 50 ms.
 """
 
 import math
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
+from pathlib import Path
 
 import httpx
 import psutil  # type: ignore[import-untyped]  # psutil ships no type information
@@ -242,3 +244,24 @@ def measure_download(
         samples=samples,
         exception=exception,
     )
+
+
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log: Path, *, name: str, seconds: float
+) -> None:
+    """Poll `url` until it answers 200; fail with the end of `log` if `process`
+    (the server `name`) stops first, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{name} stopped while starting; see {log}:\n"
+                + log.read_text(errors="replace")[-3000:]
+            )
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{name} did not answer {url} in time")

@@ -33,7 +33,7 @@ import psutil  # type: ignore[import-untyped]  # psutil ships no type informatio
 from sqlalchemy import create_engine, text
 
 from app import migrate
-from bench import datasette
+from bench import datasette, load
 from bench.load import MEBIBYTE, DownloadResult, LoadResult, measure_download, run_load
 from bench.scenarios import (
     CEILING_SHARE_TARGET,
@@ -420,25 +420,6 @@ class Server:
     rss_bytes: int  # its memory then
 
 
-def _wait_until_healthy(
-    url: str, process: subprocess.Popen[bytes], log_file: Path
-) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"the service stopped while starting; see {log_file}:\n"
-                + log_file.read_text(errors="replace")[-3000:]
-            )
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the service did not answer {url}/healthz in time")
-
-
 def service_environment(database_url: str, url: str) -> dict[str, str]:
     """The process environment of the served app: production settings (a real
     secret key), our database, no mail worker; other STOCKTAKING_ variables of
@@ -489,7 +470,13 @@ def serve(database_url: str, *, log_file: Path) -> Iterator[Server]:
         )
         try:
             started = time.perf_counter()
-            _wait_until_healthy(url, process, log_file)
+            load.wait_until_up(
+                f"{url}/healthz",
+                process,
+                log_file,
+                name="the service",
+                seconds=STARTUP_SECONDS,
+            )
             rss = int(psutil.Process(process.pid).memory_info().rss)
             yield Server(url, process.pid, time.perf_counter() - started, rss)
         finally:
