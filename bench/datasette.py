@@ -220,12 +220,7 @@ def serve(program: Path, database: Path, *, port: int, log: Path) -> Iterator[st
             )
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            load.stop(process)
 
 
 def sqlite_version(url: str) -> str:

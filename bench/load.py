@@ -265,3 +265,13 @@ def wait_until_up(
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{name} did not answer {url} in time")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server: politely, then by force after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -480,12 +480,7 @@ def serve(database_url: str, *, log_file: Path) -> Iterator[Server]:
             rss = int(psutil.Process(process.pid).memory_info().rss)
             yield Server(url, process.pid, time.perf_counter() - started, rss)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            load.stop(process)
 
 
 # --- measuring ------------------------------------------------------------------------
