@@ -8,28 +8,33 @@ SQLite, tsvector on PostgreSQL).
 """
 
 import re
+import sys
 import unicodedata
+from functools import lru_cache
 
 # Letters whose variants are written interchangeably in Arabic. Hamza and madda
 # carriers (أ إ آ ؤ ئ) decompose under NFKD and lose their marks below.
-_ARABIC_LETTERS = str.maketrans(
-    {
-        "ٱ": "ا",  # alef wasla
-        "ى": "ي",  # alef maqsura
-        "ة": "ه",  # ta marbuta
-        "ـ": None,  # tatweel
-    }
+_ARABIC_LETTERS = {
+    "ٱ": "ا",  # alef wasla
+    "ى": "ي",  # alef maqsura
+    "ة": "ه",  # ta marbuta
+    "ـ": None,  # tatweel
+}
+_DIGITS = dict(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789", strict=True))
+# One table for one pass: every combining mark (tashkeel, accents, the marks
+# NFKD splits off hamza carriers) dropped, letter variants and digits mapped.
+_FOLD = str.maketrans(
+    {chr(c): None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
+    | _ARABIC_LETTERS
+    | _DIGITS
 )
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Letters and digits only: an underscore or a dot splits words on every engine.
 _TOKEN = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
     """`text` without case, accents, tashkeel, tatweel or letter variants."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return bare.translate(_ARABIC_LETTERS).translate(_DIGITS).casefold()
+    return unicodedata.normalize("NFKD", text).translate(_FOLD).casefold()
 
 
 # The definite article and the one-letter words written onto it: «الواحات»,
@@ -42,9 +47,19 @@ def without_article(word: str) -> str:
     return _ARTICLE.sub("", word)
 
 
+@lru_cache(maxsize=65_536)
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(without_article(word) for word in _TOKEN.findall(fold(chunk)))
+
+
 def tokens(text: str) -> list[str]:
-    """The folded words of `text`, in order, Arabic words without the article."""
-    return [without_article(word) for word in _TOKEN.findall(fold(text))]
+    """The folded words of `text`, in order, Arabic words without the article.
+
+    Folded a whitespace-separated chunk at a time through a cache: words repeat
+    (a search document has ~350 words, most of them common), and folding
+    never joins or splits across whitespace, so the result is the same as
+    folding the whole text (tests/test_folding.py checks it)."""
+    return [token for chunk in text.split() for token in _chunk_tokens(chunk)]
 
 
 def document(*parts: str | None) -> str:
