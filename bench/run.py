@@ -496,6 +496,7 @@ class Plan:
     concurrency: int
     warmup: int
     cache: Path
+    export: bool = True
 
 
 def _matched(url: str, scenario: Scenario) -> int | None:
@@ -571,6 +572,13 @@ def bench_server(backend: str, server: Server, plan: Plan, report: Report) -> Pr
         rows[scenario.name] = measure(server.url, backend, scenario, plan, report)
         rows[scenario.name].matched = _matched(server.url, scenario)
     report.rows += [rows[scenario.name] for scenario in ordered]
+    rss = int(psutil.Process(server.pid).memory_info().rss)
+    report.notes.append(
+        f"{backend}: {rss / MEBIBYTE:.0f} MB RSS after the scenarios (the worker's "
+        "catalog index built, its text cache filled)."
+    )
+    if not plan.export:
+        return probe
     warm = measure_download(
         server.url, export_warmup_path(probe), server_pid=server.pid
     )
@@ -665,6 +673,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-datasette", action="store_true")
     parser.add_argument(
+        "--no-export", action="store_true", help="skip the CSV export of every entry"
+    )
+    parser.add_argument(
         "--sqlite-file",
         type=Path,
         default=None,
@@ -703,6 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         concurrency=arguments.concurrency,
         warmup=arguments.warmup,
         cache=arguments.cache_dir.resolve(),
+        export=not arguments.no_export,
     )
     plan.cache.mkdir(parents=True, exist_ok=True)
     report = Report()

@@ -89,6 +89,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
 UNPUBLISHED_KEY = {"sqlite": -(2**62), "postgresql": 2**62}
 TEXT_CACHE_SIZE = 64
+# Public records kept per snapshot (a few pages' worth of the hottest entries);
+# a changed entry's record is dropped by the next snapshot, so none is stale.
+RECORD_CACHE_SIZE = 4096
 BATCH = 20_000
 
 
@@ -167,6 +170,7 @@ class Snapshot:
     newest: array  # type: ignore[type-arg]  # ids, newest first (then id desc)
     _running: dict[int, BitMap] = field(default_factory=dict)
     _texts: OrderedDict[tuple[str, bool], Any] = field(default_factory=OrderedDict)
+    _records: OrderedDict[int, Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- sort keys
@@ -217,6 +221,32 @@ class Snapshot:
                 self._texts.popitem(last=False)
         return value
 
+    # -- public records
+
+    def records_copy(self) -> OrderedDict[int, Any]:
+        with self._lock:
+            return OrderedDict(self._records)
+
+    def cached_records(
+        self, ids: Sequence[int], load: Callable[[list[int]], dict[int, Any]]
+    ) -> dict[int, Any]:
+        """The public records of `ids`: those kept with this snapshot, the others
+        from `load` (which leaves out what is no longer public). The next
+        snapshot keeps them all but those of the entries that changed."""
+        with self._lock:
+            found = {pid: self._records[pid] for pid in ids if pid in self._records}
+            for pid in found:
+                self._records.move_to_end(pid)
+        missing = [pid for pid in ids if pid not in found]
+        if missing:
+            loaded = load(missing)
+            found |= loaded
+            with self._lock:
+                self._records.update(loaded)
+                while len(self._records) > RECORD_CACHE_SIZE:
+                    self._records.popitem(last=False)
+        return found
+
 
 def _empty(dialect: str, terms: Terms) -> Snapshot:
     return Snapshot(
@@ -266,6 +296,7 @@ class _Builder:
             newest=array("q", base.newest),
             _running={},
             _texts=OrderedDict(),
+            _records=OrderedDict() if fresh else base.records_copy(),
             _lock=threading.Lock(),
         )
         self._copied: set[int] = set()
@@ -287,6 +318,8 @@ class _Builder:
     def remove(self, ids: BitMap) -> None:
         """Forget `ids` everywhere (before adding back those still approved)."""
         snap = self.snapshot
+        for pid in ids:
+            snap._records.pop(pid, None)
         tables = [*snap.by_value.values(), snap.started, snap.ended]
         for table in tables:
             for key, bitmap in list(table.items()):

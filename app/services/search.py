@@ -21,6 +21,7 @@ from app.errors import ErrorCode, InvalidInput
 from app.models import (
     Project,
 )
+from app.schemas.project import ProjectPublic
 from app.schemas.search import (
     ProjectSearchPage,
     SearchParams,
@@ -188,18 +189,33 @@ def reference_search(
     )
 
 
-def _in_order(session: Session, ids: list[int]) -> list[Project]:
-    """The published entries `ids`, in that order (one withdrawn meanwhile is
-    left out: the page never shows what the public may not see)."""
-    if not ids:
-        return []
-    found = {
-        project.id: project
-        for project in session.exec(
+def _public_records(session: Session, ids: list[int]) -> dict[int, ProjectPublic]:
+    """The public records of the entries `ids` still published (one withdrawn
+    since the snapshot is left out: a page never shows what the public may not
+    see)."""
+    projects = list(
+        session.exec(
             select(Project).where(col(Project.id).in_(ids), public_condition())
         ).all()
+    )
+    return {
+        project.id: record
+        for project, record in zip(
+            projects, records.to_public(session, projects), strict=True
+        )
+        if project.id is not None
     }
-    return [found[pid] for pid in ids if pid in found]
+
+
+def _in_order(
+    session: Session, snap: catalog_index.Snapshot, ids: list[int]
+) -> list[tuple[int, ProjectPublic]]:
+    """The entries `ids` still published and their public records, in that
+    order; the records are kept with the snapshot."""
+    if not ids:
+        return []
+    found = snap.cached_records(ids, lambda missing: _public_records(session, missing))
+    return [(pid, found[pid]) for pid in ids if pid in found]
 
 
 def _indexed_page(
@@ -208,7 +224,7 @@ def _indexed_page(
     matched: BitMap,
     params: SearchParams,
     sort: SortOrder,
-) -> tuple[list[Project], str | None]:
+) -> tuple[list[ProjectPublic], str | None]:
     """A page in relevance or newest order, chosen in the index."""
     size = params.limit + 1
     if sort == SortOrder.RELEVANCE:
@@ -216,22 +232,23 @@ def _indexed_page(
         offset = _decode(params.cursor, sort)[-1] if params.cursor else 0
         order = (pid for pid in catalog_index.ranked(session, snap, params.q))
         hits = [pid for pid in order if pid in matched]
-        page = _in_order(session, hits[offset : offset + size])
+        page = _in_order(session, snap, hits[offset : offset + size])
         more = len(page) > params.limit
         cursor = _encode([sort.value, offset + params.limit]) if more else None
-        return page[: params.limit], cursor
+        return [record for _pid, record in page[: params.limit]], cursor
     after = None
     if params.cursor:
         _sort, value, pid = _decode(params.cursor, sort)
         after = catalog_index.cursor_key(value, pid, snap.dialect)
-    page = _in_order(session, catalog_index.newest_page(snap, matched, after, size))
+    ids = catalog_index.newest_page(snap, matched, after, size)
+    page = _in_order(session, snap, ids)
     more = len(page) > params.limit
     page = page[: params.limit]
     cursor = None
     if more:
-        last = page[-1]
-        cursor = _encode([sort.value, last.published_at, last.id])
-    return page, cursor
+        last_id, last = page[-1]
+        cursor = _encode([sort.value, last.published_at, last_id])
+    return [record for _pid, record in page], cursor
 
 
 def search_projects(
@@ -250,12 +267,13 @@ def search_projects(
     if sort == SortOrder.RELEVANCE and not (params.q and folding.tokens(params.q)):
         sort = SortOrder.NEWEST
     if sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
-        page, next_cursor = _indexed_page(session, snap, matched, params, sort)
+        items, next_cursor = _indexed_page(session, snap, matched, params, sort)
     else:
         base = matching(session, params)
         page, next_cursor = _page_by_key(session, base, params, sort, locale)
+        items = records.to_public(session, page)
     return ProjectSearchPage(
-        items=records.to_public(session, page),
+        items=items,
         total=len(matched),
         next_cursor=next_cursor,
         facets=indexed_facet_counts(snap, sets, locale),

@@ -151,7 +151,9 @@ def _comparable(page: ProjectSearchPage) -> Any:
         name: sorted(entries, key=str) if name == "implementation_status" else entries
         for name, entries in page.facets.items()
     }
-    return [item.id for item in page.items], page.total, page.next_cursor, facets
+    # Whole records: one kept with a snapshot must be what SQL reads now.
+    items = [item.model_dump() for item in page.items]
+    return items, page.total, page.next_cursor, facets
 
 
 def _summary(session: Session, how: Any, params: dict[str, Any]) -> Any:
