@@ -35,7 +35,7 @@ from app.models import (
     User,
 )
 from app.schemas.project import ProjectDraft, ProjectPublic, ProjectRecord
-from app.services import records
+from app.services import catalog_index, records
 
 # Crockford's base32 without I, L, O, U: ids are read aloud and typed by hand.
 PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -261,6 +261,32 @@ def list_my_projects(session: Session, *, user: User) -> list[ProjectRecord]:
     return working_records(session, my_projects(session, user=user))
 
 
+def public_records(session: Session, ids: list[int]) -> dict[int, ProjectPublic]:
+    """The public records of the entries `ids` that are published (one
+    withdrawn since the caller chose it is left out)."""
+    found = list(
+        session.exec(
+            select(Project).where(col(Project.id).in_(ids), public_condition())
+        ).all()
+    )
+    return {
+        project.id: record
+        for project, record in zip(
+            found, records.to_public(session, found), strict=True
+        )
+        if project.id is not None
+    }
+
+
 def get_public_project(session: Session, public_id: str) -> ProjectPublic:
-    """The public record of an approved project; 404 for anything else."""
-    return records.to_public(session, [find_project(session, public_id, None)])[0]
+    """The public record of an approved project; 404 for anything else. Read
+    through the catalog snapshot's records, which drop an entry that changed."""
+    pid = session.exec(
+        select(Project.id).where(Project.public_id == public_id, public_condition())
+    ).first()
+    if pid is not None:
+        snap = catalog_index.snapshot(session)
+        found = snap.cached_records([pid], lambda ids: public_records(session, ids))
+        if pid in found:
+            return found[pid]  # type: ignore[no-any-return]
+    raise NotFound(ErrorCode.PROJECT_NOT_FOUND, loc=("path", "project_id"))

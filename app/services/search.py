@@ -30,7 +30,7 @@ from app.schemas.search import (
 from app.services import catalog_index, records
 from app.services.facets import facet_counts, indexed_facet_counts
 from app.services.filters import check_codes, matching
-from app.services.projects import public_condition
+from app.services.projects import public_records
 
 MAX_ID = 2**63  # ids are BIGINT-safe on every backend; larger ones are not ours
 
@@ -189,24 +189,6 @@ def reference_search(
     )
 
 
-def _public_records(session: Session, ids: list[int]) -> dict[int, ProjectPublic]:
-    """The public records of the entries `ids` still published (one withdrawn
-    since the snapshot is left out: a page never shows what the public may not
-    see)."""
-    projects = list(
-        session.exec(
-            select(Project).where(col(Project.id).in_(ids), public_condition())
-        ).all()
-    )
-    return {
-        project.id: record
-        for project, record in zip(
-            projects, records.to_public(session, projects), strict=True
-        )
-        if project.id is not None
-    }
-
-
 def _in_order(
     session: Session, snap: catalog_index.Snapshot, ids: list[int]
 ) -> list[tuple[int, ProjectPublic]]:
@@ -214,7 +196,7 @@ def _in_order(
     order; the records are kept with the snapshot."""
     if not ids:
         return []
-    found = snap.cached_records(ids, lambda missing: _public_records(session, missing))
+    found = snap.cached_records(ids, lambda missing: public_records(session, missing))
     return [(pid, found[pid]) for pid in ids if pid in found]
 
 
