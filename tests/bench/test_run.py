@@ -4,6 +4,7 @@ scenario of `python -m bench.run` against the app on a tiny SQLite database."""
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -381,9 +382,11 @@ class TestRun:
         assert {row[1] for row in measured.values()} == {"sqlite"}
         assert {row[6] for row in measured.values()} == {"0/2"}, measured
         # No error and no warm-up error; only the warning that 2 requests
-        # make poor percentiles, once per scenario.
-        assert len(report.notes) == len(measured)
-        assert all("2 measured requests" in note for note in report.notes)
+        # make poor percentiles, once per scenario, and the worker's memory.
+        *warnings, memory = report.notes
+        assert len(warnings) == len(measured)
+        assert all("2 measured requests" in note for note in warnings)
+        assert re.fullmatch(r"sqlite: \d+ MB RSS after the scenarios .*", memory)
         # Entries matched: all; the 3 Egyptian e-health ones; the frequent
         # word's 3 (entries 1, 3, 5); pages and details say nothing.
         assert measured["listing"][7] == str(ENTRIES)
