@@ -89,9 +89,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
 UNPUBLISHED_KEY = {"sqlite": -(2**62), "postgresql": 2**62}
 TEXT_CACHE_SIZE = 64
-# Public records kept per snapshot (a few pages' worth of the hottest entries);
+# Public records kept per snapshot (about fifty pages of the hottest entries);
 # a changed entry's record is dropped by the next snapshot, so none is stale.
-RECORD_CACHE_SIZE = 4096
+RECORD_CACHE_SIZE = 1024  # ~14 KiB each: ~14 MB per worker
 BATCH = 20_000
 
 
