@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import responses
@@ -27,13 +27,14 @@ ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
     "",
     name="list_projects",
     summary="Search published projects",
+    response_model=ProjectSearchPage,
     responses=responses(422),
 )
 def list_projects(
     request: Request,
     session: SessionDep,
     params: Annotated[SearchParams, Query()],
-) -> ProjectSearchPage:
+) -> Response:
     """Published projects with facet counts.
 
     - Filters are repeatable: **OR within one filter, AND across filters**;
@@ -49,9 +50,10 @@ def list_projects(
       start_date. `cursor` pages without gaps or repeats while entries are
       published.
     """
-    return search.search_projects(
+    page = search.search_projects_json(
         session, params=params, locale=negotiate_locale(request)
     )
+    return Response(page, media_type="application/json")
 
 
 @router.get(
@@ -91,11 +93,13 @@ def export_projects(
     "/{project_id}",
     name="get_project",
     summary="Get a published project",
+    response_model=ProjectPublic,
     responses=responses(404, 422),
 )
-def get_project(session: SessionDep, project_id: ProjectId) -> ProjectPublic:
+def get_project(session: SessionDep, project_id: ProjectId) -> Response:
     """The full public record of one published project."""
-    return projects.get_public_project(session, project_id)
+    entry = projects.get_public_entry(session, project_id)
+    return Response(entry.json, media_type="application/json")
 
 
 @router.post(

@@ -36,6 +36,7 @@ from app.models import (
 )
 from app.schemas.project import ProjectDraft, ProjectPublic, ProjectRecord
 from app.services import catalog_index, records
+from app.services.records import PublicEntry
 
 # Crockford's base32 without I, L, O, U: ids are read aloud and typed by hand.
 PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -261,16 +262,16 @@ def list_my_projects(session: Session, *, user: User) -> list[ProjectRecord]:
     return working_records(session, my_projects(session, user=user))
 
 
-def public_records(session: Session, ids: list[int]) -> dict[int, ProjectPublic]:
+def public_records(session: Session, ids: list[int]) -> dict[int, PublicEntry]:
     """The public records of the entries `ids` that are published (one
-    withdrawn since the caller chose it is left out)."""
+    withdrawn since the caller chose it is left out), serialised."""
     found = list(
         session.exec(
             select(Project).where(col(Project.id).in_(ids), public_condition())
         ).all()
     )
     return {
-        project.id: record
+        project.id: PublicEntry.of(record)
         for project, record in zip(
             found, records.to_public(session, found), strict=True
         )
@@ -279,8 +280,14 @@ def public_records(session: Session, ids: list[int]) -> dict[int, ProjectPublic]
 
 
 def get_public_project(session: Session, public_id: str) -> ProjectPublic:
-    """The public record of an approved project; 404 for anything else. Read
-    through the catalog snapshot's records, which drop an entry that changed."""
+    """The public record of an approved project; 404 for anything else."""
+    return get_public_entry(session, public_id).record
+
+
+def get_public_entry(session: Session, public_id: str) -> PublicEntry:
+    """The public record of an approved project and its JSON; 404 for anything
+    else. Read through the catalog snapshot's records, which drop an entry
+    that changed."""
     pid = session.exec(
         select(Project.id).where(Project.public_id == public_id, public_condition())
     ).first()

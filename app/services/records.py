@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import String, bindparam, cast, literal, union_all
 from sqlmodel import Session, col, delete, select
 
@@ -390,6 +391,23 @@ def _fields_of(session: Session, projects: list[Project]) -> list[dict[str, Any]
 def to_public(session: Session, projects: list[Project]) -> list[ProjectPublic]:
     """Public records of `projects` (no private field)."""
     return [ProjectPublic(**fields) for fields in _fields_of(session, projects)]
+
+
+PUBLIC_JSON = TypeAdapter(ProjectPublic)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicEntry:
+    """A public record and its JSON exactly as the API sends it, serialised
+    once: the catalog snapshot keeps both, pages read the record and the API
+    splices the JSON into its answers."""
+
+    record: ProjectPublic
+    json: bytes
+
+    @classmethod
+    def of(cls, record: ProjectPublic) -> "PublicEntry":
+        return cls(record, PUBLIC_JSON.dump_json(record, by_alias=True))
 
 
 def to_records(

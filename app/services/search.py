@@ -9,8 +9,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
+from pydantic import TypeAdapter
 from pyroaring import BitMap
 from sqlalchemy import ColumnElement, and_, func, or_, text
 from sqlmodel import Session, col, select
@@ -23,6 +25,7 @@ from app.models import (
 )
 from app.schemas.project import ProjectPublic
 from app.schemas.search import (
+    FacetCount,
     ProjectSearchPage,
     SearchParams,
     SortOrder,
@@ -31,6 +34,7 @@ from app.services import catalog_index, records
 from app.services.facets import facet_counts, indexed_facet_counts
 from app.services.filters import check_codes, matching
 from app.services.projects import public_records
+from app.services.records import PublicEntry
 
 MAX_ID = 2**63  # ids are BIGINT-safe on every backend; larger ones are not ours
 
@@ -191,7 +195,7 @@ def reference_search(
 
 def _in_order(
     session: Session, snap: catalog_index.Snapshot, ids: list[int]
-) -> list[tuple[int, ProjectPublic]]:
+) -> list[tuple[int, PublicEntry]]:
     """The entries `ids` still published and their public records, in that
     order; the records are kept with the snapshot."""
     if not ids:
@@ -206,18 +210,18 @@ def _indexed_page(
     matched: BitMap,
     params: SearchParams,
     sort: SortOrder,
-) -> tuple[list[ProjectPublic], str | None]:
+) -> tuple[list[PublicEntry], str | None]:
     """A page in relevance or newest order, chosen in the index."""
     size = params.limit + 1
     if sort == SortOrder.RELEVANCE:
         assert params.q is not None
         offset = _decode(params.cursor, sort)[-1] if params.cursor else 0
-        order = (pid for pid in catalog_index.ranked(session, snap, params.q))
-        hits = [pid for pid in order if pid in matched]
-        page = _in_order(session, snap, hits[offset : offset + size])
+        ranking = catalog_index.ranked(session, snap, params.q)
+        hits = (pid for pid in ranking if pid in matched)
+        page = _in_order(session, snap, list(islice(hits, offset, offset + size)))
         more = len(page) > params.limit
         cursor = _encode([sort.value, offset + params.limit]) if more else None
-        return [record for _pid, record in page[: params.limit]], cursor
+        return [entry for _pid, entry in page[: params.limit]], cursor
     after = None
     if params.cursor:
         _sort, value, pid = _decode(params.cursor, sort)
@@ -229,8 +233,48 @@ def _indexed_page(
     cursor = None
     if more:
         last_id, last = page[-1]
-        cursor = _encode([sort.value, last.published_at, last_id])
-    return [record for _pid, record in page], cursor
+        cursor = _encode([sort.value, last.record.published_at, last_id])
+    return [entry for _pid, entry in page], cursor
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A page of results before it becomes a model or JSON."""
+
+    entries: list[PublicEntry]
+    total: int
+    next_cursor: str | None
+    facets: dict[str, list[FacetCount]]
+
+    def page(self, items: list[ProjectPublic]) -> ProjectSearchPage:
+        return ProjectSearchPage(
+            items=items,
+            total=self.total,
+            next_cursor=self.next_cursor,
+            facets=self.facets,
+        )
+
+
+def _search(session: Session, params: SearchParams, locale: str) -> _Found:
+    snap = catalog_index.snapshot(session)
+    check_codes(session, params, known=snap.terms.labels)
+    sets = catalog_index.filter_sets(session, snap, params)
+    matched = catalog_index.intersection(snap, sets)
+    sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
+    if sort == SortOrder.RELEVANCE and not (params.q and folding.tokens(params.q)):
+        sort = SortOrder.NEWEST
+    if sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
+        entries, next_cursor = _indexed_page(session, snap, matched, params, sort)
+    else:
+        base = matching(session, params)
+        page, next_cursor = _page_by_key(session, base, params, sort, locale)
+        entries = [PublicEntry.of(r) for r in records.to_public(session, page)]
+    return _Found(
+        entries=entries,
+        total=len(matched),
+        next_cursor=next_cursor,
+        facets=indexed_facet_counts(snap, sets, locale),
+    )
 
 
 def search_projects(
@@ -241,22 +285,23 @@ def search_projects(
     Filters, the total, facet counts and the relevance and newest orders come
     from this worker's catalog index; the other sorts page in SQL over the same
     filters. Answers exactly what `reference_search` answers."""
-    snap = catalog_index.snapshot(session)
-    check_codes(session, params, known=snap.terms.labels)
-    sets = catalog_index.filter_sets(session, snap, params)
-    matched = catalog_index.intersection(snap, sets)
-    sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
-    if sort == SortOrder.RELEVANCE and not (params.q and folding.tokens(params.q)):
-        sort = SortOrder.NEWEST
-    if sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
-        items, next_cursor = _indexed_page(session, snap, matched, params, sort)
-    else:
-        base = matching(session, params)
-        page, next_cursor = _page_by_key(session, base, params, sort, locale)
-        items = records.to_public(session, page)
-    return ProjectSearchPage(
-        items=items,
-        total=len(matched),
-        next_cursor=next_cursor,
-        facets=indexed_facet_counts(snap, sets, locale),
-    )
+    found = _search(session, params, locale)
+    return found.page([entry.record for entry in found.entries])
+
+
+_PAGE_JSON = TypeAdapter(ProjectSearchPage)
+_EMPTY_ITEMS = b'{"items":[]'
+
+
+def search_projects_json(
+    session: Session, *, params: SearchParams, locale: str
+) -> bytes:
+    """`search_projects` serialised exactly as the API's response model would
+    serialise it, byte for byte, but with each entry's JSON spliced in from the
+    snapshot instead of serialising 20 records per request (the largest part
+    of a listing's time)."""
+    found = _search(session, params, locale)
+    shell = _PAGE_JSON.dump_json(found.page([]), by_alias=True)
+    assert shell.startswith(_EMPTY_ITEMS)
+    items = b",".join(entry.json for entry in found.entries)
+    return b'{"items":[' + items + b"]" + shell[len(_EMPTY_ITEMS) :]

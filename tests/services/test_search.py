@@ -6,6 +6,7 @@ One hand-built set of entries, the same expectations on SQLite and PostgreSQL.
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 from sqlmodel import Session
 
 from app.errors import InvalidInput
@@ -320,3 +321,28 @@ class TestSortsAndCursors:
 
         with pytest.raises(InvalidInput):
             run(session, sort="newest", cursor=cursor)
+
+
+class TestTheApisJson:
+    """The API splices each entry's JSON, serialised once, into the page."""
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {},
+            {"action_line": ["C7"], "limit": 2},
+            {"q": "health"},
+            {"sort": "title"},
+            {"country": ["EG"], "sort": "start_date", "limit": 1},
+            {"action_line": ["C9"]},
+        ],
+        ids=["newest", "filtered", "relevance", "title", "start-date", "none"],
+    )
+    @pytest.mark.usefixtures("entries")
+    def test_is_the_response_models_json_byte_for_byte(
+        self, session: Session, params: dict[str, Any]
+    ) -> None:
+        parsed = SearchParams.model_validate(params)
+        spliced = search.search_projects_json(session, params=parsed, locale="ar")
+        page = search.search_projects(session, params=parsed, locale="ar")
+        assert spliced == TypeAdapter(ProjectSearchPage).dump_json(page, by_alias=True)
