@@ -19,7 +19,7 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.services import mail
 from app.templating import environment
-from app.web import headers, web_router
+from app.web import headers, rendering, web_router
 
 API_DESCRIPTION = """
 Regional repository of AI and emerging-technology initiatives in the Arab region,
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    rendering.pages.auto_reload = settings.environment == "development"
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
     app.state.read_replica = (
         ReadReplica(

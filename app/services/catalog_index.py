@@ -89,6 +89,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
 UNPUBLISHED_KEY = {"sqlite": -(2**62), "postgresql": 2**62}
 TEXT_CACHE_SIZE = 64
+VIEW_CACHE_SIZE = 32  # charts: the largest, the heat map, is ~170 KB of SVG
 # Public records kept per snapshot (about fifty pages of the hottest entries);
 # a changed entry's record is dropped by the next snapshot, so none is stale.
 RECORD_CACHE_SIZE = 1024  # ~14 KiB each: ~14 MB per worker
@@ -117,6 +118,19 @@ class Terms:
     labels: dict[str, dict[Any, tuple[int, dict[str, str]]]]
     # filter name -> its values in display order
     ordered: dict[str, list[Any]] = field(default_factory=dict)
+    _names: dict[str, dict[str, dict[Any, str]]] = field(
+        default_factory=dict, compare=False
+    )
+
+    def names(self, locale: str) -> dict[str, dict[Any, str]]:
+        """Filter name -> value -> name in `locale` (made once per locale)."""
+        found = self._names.get(locale)
+        if found is None:
+            found = self._names[locale] = {
+                name: {value: names[locale] for value, (_o, names) in table.items()}
+                for name, table in self.labels.items()
+            }
+        return found
 
     def lines(self, codes: Iterable[str]) -> set[str]:
         """`codes` with their sub-lines (filing under C7.3 is filing under C7)."""
@@ -174,10 +188,18 @@ class Snapshot:
     undated: BitMap  # approved entries without a start date
     published: array  # type: ignore[type-arg]  # id -> newest-order key
     newest: array  # type: ignore[type-arg]  # ids, newest first (then id desc)
-    _running: dict[int, BitMap] = field(default_factory=dict)
-    _texts: OrderedDict[tuple[str, bool], Any] = field(default_factory=OrderedDict)
+    # What is computed from this snapshot and kept with it. Not init fields, so
+    # `replace` (the next snapshot) starts each afresh; the records, which
+    # the next snapshot keeps but for the changed entries, are passed on.
     _records: OrderedDict[int, Any] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _running: dict[int, BitMap] = field(default_factory=dict, init=False)
+    _texts: OrderedDict[tuple[str, bool], Any] = field(
+        default_factory=OrderedDict, init=False
+    )
+    _views: OrderedDict[tuple[Any, ...], Any] = field(
+        default_factory=OrderedDict, init=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     # -- sort keys
 
@@ -216,15 +238,30 @@ class Snapshot:
     def cached_text(self, key: tuple[str, bool], compute: Callable[[], Any]) -> Any:
         """Full-text hits (or their ranking) of one query, kept with this
         snapshot: a new snapshot starts with none."""
+        return self._remember(self._texts, TEXT_CACHE_SIZE, key, compute)
+
+    def cached_view(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """Something computed from this snapshot alone (a chart of the published
+        entries), kept with it: correct until the next snapshot, which starts
+        with none."""
+        return self._remember(self._views, VIEW_CACHE_SIZE, key, compute)
+
+    def _remember(
+        self,
+        store: OrderedDict[Any, Any],
+        size: int,
+        key: Any,
+        compute: Callable[[], Any],
+    ) -> Any:
         with self._lock:
-            if key in self._texts:
-                self._texts.move_to_end(key)
-                return self._texts[key]
+            if key in store:
+                store.move_to_end(key)
+                return store[key]
         value = compute()
         with self._lock:
-            self._texts[key] = value
-            while len(self._texts) > TEXT_CACHE_SIZE:
-                self._texts.popitem(last=False)
+            store[key] = value
+            while len(store) > size:
+                store.popitem(last=False)
         return value
 
     # -- public records
@@ -300,10 +337,7 @@ class _Builder:
             undated=BitMap(base.undated),
             published=array("q", base.published),
             newest=array("q", base.newest),
-            _running={},
-            _texts=OrderedDict(),
             _records=OrderedDict() if fresh else base.records_copy(),
-            _lock=threading.Lock(),
         )
         self._copied: set[int] = set()
         self.fresh = fresh

@@ -62,10 +62,7 @@ class Labels:
     def __init__(self, session: Session, locale: str) -> None:
         self.locale = locale
         terms = catalog_index.snapshot(session).terms  # read once per taxonomy change
-        self.names: dict[str, dict[Any, str]] = {
-            name: {value: names[locale] for value, (_order, names) in labels.items()}
-            for name, labels in terms.labels.items()
-        }
+        self.names = terms.names(locale)
 
     def one(self, taxonomy: str, value: Any, *, with_code: bool = False) -> str:
         if value is None:

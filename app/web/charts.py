@@ -8,7 +8,8 @@ Labels are data (taxonomy names): each goes through `xml_text`, then the
 autoescaping template, so no stored name can make the SVG unreadable.
 """
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -21,8 +22,8 @@ from app.i18n import negotiate_locale, translate
 from app.messages import CHART_TITLES, NO_ENTRIES
 from app.models import Sdg
 from app.schemas.search import FacetCount, ProjectFilters
+from app.services import catalog_index, stats
 from app.services import filters as catalog
-from app.services import stats
 from app.templating import environment
 
 router = APIRouter(tags=["charts"])
@@ -58,6 +59,7 @@ def _bars_svg(
     longest = max((entry.count for entry in counts), default=1)
     plot = WIDTH - LABEL_WIDTH - 60
     bars = []
+    link = catalog.catalog_urls(filters, locale)
     for index, entry in enumerate(counts):
         width = max(2, round(plot * entry.count / longest))
         # Left to right: label | bar ->  ; right to left: <- bar | label.
@@ -75,9 +77,7 @@ def _bars_svg(
                 "label": label,
                 "short_label": _short(label),
                 "color": colors.get(entry.value, BAR_COLOR),
-                "href": catalog.catalog_url(
-                    filters,
-                    locale,
+                "href": link(
                     **{"year_from" if chart == "years" else BARS[chart]: entry.value},
                     **({"year_to": entry.value} if chart == "years" else {}),
                 ),
@@ -119,6 +119,26 @@ def heat_colours(count: int, highest: int) -> tuple[str, str]:
     return f"rgb({fill[0]},{fill[1]},{fill[2]})", ink
 
 
+# A heat map has hundreds of cells: as slotted objects, not dicts, Jinja reads
+# their attributes directly (a dict costs it a failed getattr per lookup).
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    x: int
+    count: int
+    column: str
+    color: str
+    ink: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeatRow:
+    y: int
+    label: str
+    full_label: str
+    cells: list[HeatCell]
+
+
 def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
     table = stats.matrix(
         session, filters=filters, rows="action_line", cols="country", locale=locale
@@ -130,25 +150,25 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
     def x_of(j: int) -> int:
         return width - label_width - (j + 1) * cell if rtl else label_width + j * cell
 
+    link = catalog.catalog_urls(filters, locale)
+    column_labels = [xml_text(column.label) for column in table.cols]
+
+    def cell_of(i: int, j: int, line: Any, country: Any) -> HeatCell:
+        count = table.cells[i][j]
+        color, ink = heat_colours(count, highest)
+        href = link(action_line=line, country=country)
+        return HeatCell(x_of(j), count, column_labels[j], color, ink, href)
+
     rows = [
-        {
-            "y": TOP + 20 + i * cell,
-            "label": xml_text(str(row.value)),
-            "full_label": xml_text(f"{row.value} {row.label}"),
-            "cells": [
-                {
-                    "x": x_of(j),
-                    "count": table.cells[i][j],
-                    "column": xml_text(column.label),
-                    "color": heat_colours(table.cells[i][j], highest)[0],
-                    "ink": heat_colours(table.cells[i][j], highest)[1],
-                    "href": catalog.catalog_url(
-                        filters, locale, action_line=row.value, country=column.value
-                    ),
-                }
+        HeatRow(
+            y=TOP + 20 + i * cell,
+            label=xml_text(str(row.value)),
+            full_label=xml_text(f"{row.value} {row.label}"),
+            cells=[
+                cell_of(i, j, row.value, column.value)
                 for j, column in enumerate(table.cols)
             ],
-        }
+        )
         for i, row in enumerate(table.rows)
     ]
     columns = [
@@ -186,11 +206,20 @@ def chart(
     """`name`: action-lines, sdgs (in SDG colours), countries, years, or
     action-lines-by-country (a heat map). Takes the search's filters."""
     locale = negotiate_locale(request)
-    if name == "action-lines-by-country":
-        svg = _heatmap_svg(session, filters, locale)
-    elif name in BARS:
-        counts = stats.summary(session, filters=filters, locale=locale).by[BARS[name]]
-        svg = _bars_svg(session, name, counts, filters, locale)
-    else:
+    if name != "action-lines-by-country" and name not in BARS:
         raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "name"))
+    key = ("chart", name, filters.model_dump_json(), locale)
+    svg = catalog_index.snapshot(session).cached_view(
+        key, lambda: _chart_svg(session, name, filters, locale)
+    )
     return Response(svg, media_type="image/svg+xml")
+
+
+def _chart_svg(
+    session: Session, name: str, filters: ProjectFilters, locale: str
+) -> str:
+    """Chart `name`, drawn from the catalog snapshot alone (and kept with it)."""
+    if name == "action-lines-by-country":
+        return _heatmap_svg(session, filters, locale)
+    counts = stats.summary(session, filters=filters, locale=locale).by[BARS[name]]
+    return _bars_svg(session, name, counts, filters, locale)

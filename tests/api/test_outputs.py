@@ -185,6 +185,20 @@ class TestCharts:
 
         assert "/projects?sdg=9&action_line=C5&country=EG&lang=en" in links
 
+    def test_a_chart_follows_what_is_published_after_it_was_drawn(
+        self, client: TestClient, session: Session
+    ) -> None:
+        """Charts are kept with the catalog snapshot: the next one redraws them."""
+
+        def countries_drawn() -> list[str | None]:
+            chart = ET.fromstring(client.get("/charts/countries.svg").content)
+            return [t.text for t in chart.iter(f"{SVG}title")][1:]
+
+        make_project(session, countries=["EG"])
+        assert countries_drawn() == ["مصر: 1"]
+        make_project(session, countries=["EG", "TN"])
+        assert countries_drawn() == ["مصر: 2", "تونس: 1"]
+
     def test_an_unknown_chart_is_404(self, client: TestClient) -> None:
         assert client.get("/charts/pie.svg").status_code == 404
 
