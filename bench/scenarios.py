@@ -66,6 +66,14 @@ def search_words() -> dict[str, str]:
     return {name: str(getattr(generate, name)) for name in WORDS}
 
 
+def cold_queries(frequent: str) -> tuple[str, ...]:
+    """Queries the service has not seen: the frequent word with each other
+    word of the generator's Arabic prose (about 240), so each one's hits and
+    ranking are computed, not taken from the snapshot's text cache."""
+    corpus = importlib.import_module("bench.corpus")
+    return tuple(f"{frequent} {word}" for word in corpus.PROSE_WORDS["ar"])
+
+
 def _top(facet: Sequence[Mapping[str, Any]], fallback: Any) -> Any:
     """The value with the most entries (ties: the smallest value)."""
     if not facet:
@@ -154,6 +162,12 @@ def scenarios(probe: Probe) -> list[Scenario]:
             "text_en",
             f"Full text, English word ({words['ENGLISH_WORD']})",
             (_url(listing, q=words["ENGLISH_WORD"]),),
+            50,
+        ),
+        Scenario(
+            "text_ar_cold",
+            f"Full text, {words['FREQUENT_WORD']} + another word, each query new",
+            tuple(_url(listing, q=q) for q in cold_queries(words["FREQUENT_WORD"])),
             50,
         ),
         Scenario(

@@ -240,6 +240,11 @@ class Snapshot:
         snapshot: a new snapshot starts with none."""
         return self._remember(self._texts, TEXT_CACHE_SIZE, key, compute)
 
+    def kept_text(self, key: tuple[str, bool]) -> Any:
+        """What `cached_text` holds for `key`, or None (nothing computed)."""
+        with self._lock:
+            return self._texts.get(key)
+
     def cached_view(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Something computed from this snapshot alone (a chart of the published
         entries), kept with it: correct until the next snapshot, which starts
@@ -627,6 +632,9 @@ def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:
         return snap.approved
 
     def compute() -> BitMap:
+        ranking = snap.kept_text((" ".join(words), True))
+        if ranking is not None:  # the ranked query found the same entries
+            return BitMap(ranking)
         if snap.dialect == "sqlite":
             query = text(
                 "SELECT rowid FROM project_fts WHERE project_fts MATCH :q"

@@ -258,11 +258,16 @@ class _Found:
 def _search(session: Session, params: SearchParams, locale: str) -> _Found:
     snap = catalog_index.snapshot(session)
     check_codes(session, params, known=snap.terms.labels)
-    sets = catalog_index.filter_sets(session, snap, params)
-    matched = catalog_index.intersection(snap, sets)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
     if sort == SortOrder.RELEVANCE and not (params.q and folding.tokens(params.q)):
         sort = SortOrder.NEWEST
+    if sort == SortOrder.RELEVANCE:
+        assert params.q is not None
+        # Ranked first: the text filter then takes its entries from the
+        # ranking instead of running the full-text match a second time.
+        catalog_index.ranked(session, snap, params.q)
+    sets = catalog_index.filter_sets(session, snap, params)
+    matched = catalog_index.intersection(snap, sets)
     if sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
         entries, next_cursor = _indexed_page(session, snap, matched, params, sort)
     else:
