@@ -1,6 +1,7 @@
 """The `stocktaking` console: migrations, seeds, serving."""
 
 import threading
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -14,7 +15,7 @@ from app.db import make_engine
 from app.errors import DomainError, translate_validation_errors
 from app.models import Language, Role
 from app.schemas.user import AccountIn
-from app.services import accounts, mail
+from app.services import accounts, catalog_index, mail
 from seeds.demo import load_demo
 from seeds.taxonomy_loader import load_taxonomies
 
@@ -130,6 +131,24 @@ def create_user(
         raise typer.Exit(code=1) from error
     finally:
         engine.dispose()
+
+
+@cli.command("prune-catalog-log")
+def prune_catalog_log(
+    keep_days: Annotated[
+        int, typer.Option(min=1, help="Keep the changes of the last N days.")
+    ] = 7,
+) -> None:
+    """Delete old rows of the catalog change log (run it daily, e.g. from cron).
+
+    The web workers read only the rows after the last they applied; the log
+    otherwise grows by a row per changed entry forever."""
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as session:
+        removed = catalog_index.prune_changes(
+            session, older_than=timedelta(days=keep_days)
+        )
+    typer.echo(f"catalog change log: {removed} rows of more than {keep_days} days gone")
 
 
 @cli.command("send-mail")

@@ -60,6 +60,17 @@ class TestConsole:
         assert result.exit_code == 0, result.output
         assert "downgraded to base" in result.output
 
+    def test_operator_prunes_the_catalog_change_log(self, runner: CliRunner) -> None:
+        runner.invoke(cli, ["db", "upgrade"])
+
+        pruned = runner.invoke(cli, ["prune-catalog-log", "--keep-days", "1"])
+        refused = runner.invoke(cli, ["prune-catalog-log", "--keep-days", "0"])
+
+        assert pruned.exit_code == 0, pruned.output
+        assert "0 rows of more than 1 days gone" in pruned.output
+        assert refused.exit_code == 2
+        assert "--keep-days" in refused.output
+
 
 class TestAccountsAndMailConsole:
     def test_operator_creates_the_first_admin_from_the_environment(

@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pyroaring import BitMap
-from sqlalchemy import Engine, bindparam, insert, text
+from sqlalchemy import Engine, bindparam, delete, insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
@@ -520,6 +520,25 @@ def mark_all_changed(session: Session) -> None:
     """Record that every worker must read the whole catalog again (after a bulk
     load or a taxonomy reload); committed with the caller's transaction."""
     session.execute(insert(CatalogChange).values(project_id=None))
+
+
+def prune_changes(session: Session, *, older_than: timedelta) -> int:
+    """Delete the change rows older than `older_than`, but always keep the
+    newest (the anchor of an index that saw nothing since). A worker whose
+    anchor is deleted notices it at its next request and reads the catalog
+    again, once; with a keep of days, only a worker idle that long does.
+    Returns how many rows went."""
+    newest = session.exec(select(func.max(CatalogChange.seq))).one()
+    if newest is None:
+        return 0
+    cutoff = datetime.now(UTC) - older_than
+    result = session.connection().execute(
+        delete(CatalogChange).where(
+            col(CatalogChange.seq) < newest, col(CatalogChange.changed_at) < cutoff
+        )
+    )
+    session.commit()
+    return result.rowcount
 
 
 # Polled on every request: a Core statement on the session's connection costs

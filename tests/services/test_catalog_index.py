@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select, update
 
 from app.errors import InvalidInput
 from app.models import CatalogChange, Project, ProjectStatus
@@ -277,3 +277,32 @@ def test_a_taxonomy_change_is_read_again(random_catalog: Session) -> None:
     assert index.builds == builds + 1
     everything = select(CatalogChange).where(CatalogChange.project_id.is_(None))  # type: ignore[union-attr]
     assert session.exec(everything).first() is not None
+
+
+def test_pruning_the_log_keeps_the_newest_and_workers_read_again(
+    random_catalog: Session, db: Database
+) -> None:
+    """Old change rows go, the newest stays; a worker whose last applied row
+    went reads the whole catalog again, once, and answers as before."""
+    session = random_catalog
+    session.execute(
+        update(CatalogChange).values(changed_at=datetime.now(UTC) - timedelta(days=30))
+    )
+    session.commit()
+    worker = catalog_index.CatalogIndex()
+    worker.current(session)
+    old = session.exec(select(func.count()).select_from(CatalogChange)).one()
+    make_project(session, countries=["TN"])  # recent changes
+
+    removed = catalog_index.prune_changes(session, older_than=timedelta(days=7))
+
+    assert removed == old
+    with db.make_session() as fresh:
+        seen = worker.current(fresh)
+        expected = fresh.exec(
+            select(Project.id).where(Project.status == ProjectStatus.APPROVED)
+        ).all()
+        assert set(seen.approved) == set(expected)
+        assert worker.builds == 2
+        _same_answers(fresh, {"limit": 50, "lang": "ar", "country": ["TN"]})
+    assert catalog_index.prune_changes(session, older_than=timedelta(days=7)) == 0
