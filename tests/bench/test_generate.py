@@ -167,6 +167,41 @@ class TestBulkPath:
             ).all()
         assert changes == [(None,)]
 
+    def test_the_change_log_triggers_survive_a_run_and_a_failed_batch(
+        self, db: Database, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """SQLite's batches set the triggers aside while they insert."""
+        with db.make_session() as session:
+            before = _triggers(session)
+            generate.generate(session, projects=3, seed=SEED)
+            assert _triggers(session) == before
+
+            def broken(*_args: Any) -> None:
+                raise RuntimeError("interrupted")
+
+            monkeypatch.setattr(generate, "_insert", broken)
+            monkeypatch.setattr(generate, "_copy", broken)
+            with pytest.raises(RuntimeError):
+                generate.generate(session, projects=2, seed=SEED + 1)
+            session.rollback()
+            assert _triggers(session) == before
+            assert len(before) > 10
+
+
+def _triggers(session: Session) -> list[tuple[str, str]]:
+    """The change-log triggers and their definitions."""
+    if session.get_bind().dialect.name == "sqlite":
+        sql = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'catalog_change_%' ORDER BY name"
+        )
+    else:
+        sql = (
+            "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+            "WHERE tgname LIKE 'catalog_change_%' ORDER BY tgname, tgrelid"
+        )
+    return [(name, definition) for name, definition in session.execute(text(sql))]
+
 
 class TestDeterminism:
     def test_a_seed_always_gives_the_same_entries(self, db: Database) -> None:
