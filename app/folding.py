@@ -20,12 +20,33 @@ _ARABIC_LETTERS = {
     "ة": "ه",  # ta marbuta
     "ـ": None,  # tatweel
 }
+# Look-alikes from Persian and Urdu keyboards (and text pasted from them): the
+# same letter to a reader, another code point (as Lucene's Persian normaliser).
+# Presentation forms (ﻻ, ﺔ) need nothing: NFKD gives their plain letters.
+_LOOK_ALIKES = {
+    "ی": "ي",  # farsi yeh
+    "ې": "ي",
+    "ۍ": "ي",
+    "ێ": "ي",
+    "ے": "ي",  # yeh barree
+    "ک": "ك",  # keheh
+    "ڪ": "ك",  # swash kaf
+    "ھ": "ه",  # heh doachashmee
+    "ہ": "ه",  # heh goal
+    "ە": "ه",  # ae (and heh with yeh above, after NFKD)
+    "ۃ": "ه",  # teh marbuta goal
+}
+# Letters other alphabets add for sounds Arabic writes with the nearest
+# letter: «ڤيديو» and «فيديو», «گوگل» and «كوكل» are searched alike.
+_NEIGHBOURS = {"ڤ": "ف", "پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك"}
 _DIGITS = dict(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789", strict=True))
 # One table for one pass: every combining mark (tashkeel, accents, the marks
 # NFKD splits off hamza carriers) dropped, letter variants and digits mapped.
 _FOLD = str.maketrans(
     {chr(c): None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
     | _ARABIC_LETTERS
+    | _LOOK_ALIKES
+    | _NEIGHBOURS
     | _DIGITS
 )
 # Letters and digits only: an underscore or a dot splits words on every engine.

@@ -15,12 +15,17 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def reference_fold(text: str) -> str:
-    """The definition: NFKD, combining marks dropped, Arabic letter variants
-    and Eastern digits mapped, then case folded."""
+    """The definition: NFKD, combining marks dropped, Arabic letter variants,
+    Persian and Urdu look-alikes, neighbouring alphabets' letters and Eastern
+    digits mapped, then case folded."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     letters = bare.replace("ٱ", "ا").replace("ى", "ي").replace("ة", "ه")
     letters = letters.replace("ـ", "")
+    for variants, letter in (("یېۍێے", "ي"), ("کڪ", "ك"), ("ھہەۃ", "ه")):
+        for variant in variants:
+            letters = letters.replace(variant, letter)
+    letters = letters.translate(str.maketrans("ڤپچژگ", "فبجزك"))
     digits = letters.translate(
         str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
     )

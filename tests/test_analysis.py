@@ -1,0 +1,180 @@
+"""The search analyser: each rule, word by word, and the curated tables.
+
+A row is (what is typed, its surface form, its stem). Documents and queries go
+through the same functions, so two words that share a stem match each other.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app import analysis, folding
+
+DATA = Path(analysis.__file__).parent / "data"
+
+
+def analysed(word: str) -> tuple[str, str]:
+    (term,) = analysis.analyse(word)
+    return term.surface, term.stem
+
+
+ARABIC_RULES = [
+    # the article, alone and with و ف ب ك ل written onto it
+    ("الصحة", "صحه", "صح"),
+    ("للصحة", "صحه", "صح"),
+    ("والتعليم", "تعليم", "تعليم"),
+    ("بالذكاء", "ذكاء", "ذكاء"),
+    ("فالتعليم", "تعليم", "تعليم"),
+    ("كالتعليم", "تعليم", "تعليم"),
+    # only while three letters remain: «الله», «الذي» keep what they are
+    ("الله", "الله", "الله"),
+    # feminine, nisba and sound plural endings
+    ("مبادرة", "مبادره", "مبادر"),
+    ("مبادرات", "مبادرات", "مبادر"),
+    ("تقني", "تقني", "تقن"),
+    ("تقنية", "تقنيه", "تقن"),
+    ("تقنيات", "تقنيات", "تقن"),
+    ("الصحية", "صحيه", "صح"),
+    ("المبرمجون", "مبرمجون", "مبرمج"),
+    ("المبرمجين", "مبرمجين", "مبرمج"),
+    ("مستشفى", "مستشفي", "مستشف"),
+    ("مستشفيات", "مستشفيات", "مستشف"),
+    ("مشاريعها", "مشاريعها", "مشروع"),  # a suffix, then a broken plural
+    # a country and its adjective
+    ("تونس", "تونس", "تونس"),
+    ("التونسية", "تونسيه", "تونس"),
+    ("المغربي", "مغربي", "مغرب"),
+    # kept: the rules would cut a name
+    ("السودان", "سودان", "سودان"),
+    ("السودانية", "سودانيه", "سودان"),
+    ("البحرين", "بحرين", "بحرين"),
+    ("لبنان", "لبنان", "لبنان"),
+    # broken plurals (the table)
+    ("مشاريع", "مشاريع", "مشروع"),
+    ("والمشاريع", "مشاريع", "مشروع"),
+    ("المدن", "مدن", "مدين"),
+    ("مدينة", "مدينه", "مدين"),
+    ("الأطفال", "اطفال", "طفل"),
+    ("نساء", "نساء", "مرا"),
+    ("المرأة", "مراه", "مرا"),
+    ("المزارعين", "مزارعين", "مزرع"),
+    ("المزرعة", "مزرعه", "مزرع"),
+    # spelling: hamza seats, alef maqsura, ta marbuta, tashkeel, tatweel
+    ("الإصطناعى", "اصطناعي", "اصطناع"),
+    ("الاصطناعي", "اصطناعي", "اصطناع"),
+    ("الذَّكَاءُ", "ذكاء", "ذكاء"),
+    ("مبـــادرة", "مبادره", "مبادر"),
+    # Persian and Urdu look-alikes, presentation forms, neighbouring letters
+    ("کتاب", "كتاب", "كتاب"),
+    ("التقنیة", "تقنيه", "تقن"),
+    ("ﻟﻠﺼﺤﺔ", "صحه", "صح"),
+    ("ڤيديو", "فيديو", "فيديو"),
+    ("گوگل", "كوكل", "كوكل"),
+    # digits
+    ("٢٠٢٥", "2025", "2025"),
+    ("۲۰۲۵", "2025", "2025"),
+]
+
+
+@pytest.mark.parametrize(("typed", "surface", "stem"), ARABIC_RULES)
+def test_arabic_words(typed: str, surface: str, stem: str) -> None:
+    assert analysed(typed) == (surface, stem)
+
+
+LATIN_RULES = [
+    # (typed, language of the text, surface, stem)
+    ("Agriculture", "en", "agriculture", "agricultur"),
+    ("agricultural", "en", "agricultural", "agricultur"),
+    ("farmers", "en", "farmers", "farmer"),
+    ("Health", "en", "health", "health"),
+    ("technologies", "en", "technologies", "technolog"),
+    ("technology", "en", "technology", "technolog"),
+    ("santé", "fr", "sante", "sant"),
+    ("Santé", "fr", "sante", "sant"),
+    ("éducation", "fr", "education", "educ"),
+    ("université", "fr", "universite", "universit"),
+    ("universite", "fr", "universite", "universit"),
+    ("agriculteurs", "fr", "agriculteurs", "agriculteur"),
+    ("intelligence", "fr", "intelligence", "intelligent"),
+]
+
+
+@pytest.mark.parametrize(("typed", "lang", "surface", "stem"), LATIN_RULES)
+def test_english_and_french_words(
+    typed: str, lang: analysis.Language, surface: str, stem: str
+) -> None:
+    (term,) = analysis.analyse(typed, lang)
+    assert (term.surface, term.stem) == (surface, stem)
+
+
+def test_a_query_word_is_stemmed_as_english_and_as_french() -> None:
+    assert analysis.query_stems("agriculteurs") == {"agriculteur"}
+    university, universities = "university", "universities"
+    assert analysis.query_stems(universities) & analysis.query_stems(university)
+    assert analysis.query_stems("farms") == {"farm"}
+    assert analysis.query_stems("مبادرات") == {"مبادر"}
+
+
+def test_stop_words_are_dropped_and_positions_kept() -> None:
+    terms = analysis.analyse("الذكاء الاصطناعي في التعليم")
+    assert [(t.position, t.surface) for t in terms] == [
+        (0, "ذكاء"),
+        (1, "اصطناعي"),
+        (3, "تعليم"),
+    ]
+    assert analysis.words("the health of children") == ["health", "children"]
+    assert analysis.words("la santé des enfants") == ["sante", "enfants"]
+    assert analysis.words("في من the de") == []
+
+
+def _curated() -> dict[str, object]:
+    loaded: dict[str, object] = json.loads((DATA / "arabic_words.json").read_text())
+    return loaded
+
+
+PLURALS: dict[str, str] = _curated()["plurals"]  # type: ignore[assignment]
+KEPT: list[str] = _curated()["kept"]  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(("plural", "singular"), sorted(PLURALS.items()))
+def test_each_broken_plural_is_searched_as_its_singular(
+    plural: str, singular: str
+) -> None:
+    """With and without the article: «مشاريع», «المشاريع» and «مشروع» meet."""
+    (target,) = folding.tokens(singular)
+    expected = analysis.arabic_stem(target)
+    for form in (plural, "ال" + plural, "وال" + plural):
+        assert analysed(form)[1] == expected, form
+
+
+@pytest.mark.parametrize("word", KEPT)
+def test_kept_words_are_never_cut(word: str) -> None:
+    (surface,) = folding.tokens(word)
+    assert analysed(word) == (surface, surface)
+
+
+def test_the_tables_hold_single_words_and_no_stop_word() -> None:
+    for word in [*PLURALS, *PLURALS.values(), *KEPT]:
+        assert len(folding.tokens(word)) == 1, word
+        assert folding.tokens(word)[0] not in analysis.STOP_WORDS, word
+
+
+_MARKS = st.sampled_from("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640")
+_WORDS = st.sampled_from(
+    [w for w, _s, _t in ARABIC_RULES if analysis.is_arabic(w)] + list(PLURALS)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=_WORDS, marks=st.lists(st.tuples(st.integers(1, 8), _MARKS), max_size=3))
+def test_tashkeel_and_tatweel_never_change_a_word(
+    word: str, marks: list[tuple[int, str]]
+) -> None:
+    marked = word
+    for at, mark in marks:
+        cut = min(at, len(marked))
+        marked = marked[:cut] + mark + marked[cut:]
+    assert analysis.analyse(marked) == analysis.analyse(word)
