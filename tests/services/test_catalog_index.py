@@ -306,3 +306,17 @@ def test_pruning_the_log_keeps_the_newest_and_workers_read_again(
         assert worker.builds == 2
         _same_answers(fresh, {"limit": 50, "lang": "ar", "country": ["TN"]})
     assert catalog_index.prune_changes(session, older_than=timedelta(days=7)) == 0
+
+
+def test_what_a_snapshot_keeps_is_bounded_by_count_and_bytes() -> None:
+    kept = catalog_index._Kept(count=3, budget=1000)
+    kept.put("a", "x" * 400)
+    kept.put("b", "x" * 400)
+    assert kept.get("a") is not None  # "a" used: "b" is now the oldest
+    kept.put("c", "x" * 400)  # 1200 bytes: the oldest goes
+    assert (kept.get("a"), kept.get("b")) == ("x" * 400, None)
+    kept.put("d", "y")
+    kept.put("e", "z")
+    assert len(kept.values) == 3
+    kept.put("huge", "x" * 5000)  # alone over the budget, still kept
+    assert list(kept.values) == ["huge"]

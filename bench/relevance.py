@@ -1,0 +1,251 @@
+"""Search relevance on the judged query set, on SQLite and PostgreSQL.
+
+    python -m bench.relevance [--backends sqlite,postgresql] [--output PATH]
+
+Loads the taxonomies and the demo entries into a fresh database per backend
+(PostgreSQL: a throwaway cluster, as the tests start one), asks the catalog
+search each query of `tests/relevance/judged_queries.json` (20 results, in the
+query's language) and prints, per backend, language and kind of query:
+
+- recall@20: the relevant entries among the first 20 results, out of all
+  the relevant ones (out of 20 when more than 20 are relevant);
+- precision@10: the share of relevant entries among the first 10 results
+  returned (a query answered with nothing scores 0 when something was
+  relevant);
+- nDCG@10: binary gains, the ideal being the relevant entries first.
+
+Queries judged to have no relevant entry are left out of the means and
+counted apart (how many were answered with nothing). The last section lists
+the queries whose 20 results differ between the backends. Written to
+`bench/RELEVANCE.md` too.
+"""
+
+import argparse
+import json
+import math
+import platform
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import fmean
+
+from sqlmodel import Session
+
+from app import migrate
+from app.db import make_engine
+from app.errors import InvalidInput
+from app.schemas.search import SearchParams
+from app.services import search
+from seeds.demo import load_demo, read_samples, sample_public_id
+from seeds.taxonomy_loader import load_taxonomies
+
+ROOT = Path(__file__).resolve().parent.parent
+JUDGED = ROOT / "tests" / "relevance" / "judged_queries.json"
+DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Judged:
+    id: str
+    query: str
+    lang: str
+    kind: str
+    relevant: frozenset[str]
+
+
+def read_judged(path: Path = JUDGED) -> list[Judged]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        Judged(q["id"], q["query"], q["lang"], q["kind"], frozenset(q["relevant"]))
+        for q in data["queries"]
+    ]
+
+
+@dataclass(frozen=True)
+class Scores:
+    recall: float  # @20
+    precision: float  # @10
+    ndcg: float  # @10
+
+
+def score(ranked: list[str], relevant: frozenset[str]) -> Scores:
+    """The three measures of one answer (`ranked`, best first) to a query
+    whose relevant entries are `relevant` (not empty)."""
+    assert relevant
+    top10 = ranked[:10]
+    recall = len(relevant.intersection(ranked[:DEPTH])) / min(len(relevant), DEPTH)
+    precision = (
+        sum(1 for key in top10 if key in relevant) / len(top10) if top10 else 0.0
+    )
+    dcg = sum(1 / math.log2(i + 2) for i, key in enumerate(top10) if key in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), 10)))
+    return Scores(recall, precision, dcg / ideal)
+
+
+Search = Callable[[Judged], list[str]]
+
+
+def catalog_search(session: Session) -> Search:
+    """The catalog's answer to a judged query, as demo keys."""
+    keys = {sample_public_id(s["key"]): s["key"] for s in read_samples()}
+
+    def answer(judged: Judged) -> list[str]:
+        locale = judged.lang if judged.lang in ("ar", "en", "fr") else "ar"
+        try:
+            params = SearchParams(q=judged.query, limit=DEPTH)
+            page = search.search_projects(session, params=params, locale=locale)
+        except (InvalidInput, ValueError):
+            return []
+        return [keys.get(item.id, item.id) for item in page.items]
+
+    return answer
+
+
+@dataclass
+class Run:
+    backend: str
+    answers: dict[str, list[str]]  # judged id -> keys, best first
+
+
+def evaluate(backend: str, answer: Search, judged: list[Judged]) -> Run:
+    return Run(backend, {j.id: answer(j) for j in judged})
+
+
+def _means(rows: list[Scores]) -> tuple[float, float, float]:
+    return (
+        fmean(r.recall for r in rows),
+        fmean(r.precision for r in rows),
+        fmean(r.ndcg for r in rows),
+    )
+
+
+GROUPINGS: list[tuple[str, Callable[[Judged], str]]] = [
+    ("language", lambda judged: judged.lang),
+    ("kind of query", lambda judged: judged.kind),
+]
+
+
+def report(runs: list[Run], judged: list[Judged]) -> str:
+    """The markdown report of `runs`."""
+    lines = [
+        "# Search relevance on the judged query set",
+        "",
+        f"- **Date**: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"- **Commit**: {_commit()}",
+        f"- **Queries**: {len(judged)} (`tests/relevance/judged_queries.json`), "
+        f"{sum(1 for j in judged if not j.relevant)} of them with no relevant entry",
+        f"- **Python**: {platform.python_version()}",
+        "",
+    ]
+    for group_name, group_of in GROUPINGS:
+        lines += [
+            f"## By {group_name}",
+            "",
+            f"| {group_name} | backend | queries | recall@20 | precision@10 "
+            "| nDCG@10 |",
+            "|---|---|---|---|---|---|",
+        ]
+        groups: dict[str, list[Judged]] = defaultdict(list)
+        for j in judged:
+            if j.relevant:
+                groups[group_of(j)].append(j)
+                groups["all"].append(j)
+        for name in [*sorted(g for g in groups if g != "all"), "all"]:
+            for run in runs:
+                rows = [score(run.answers[j.id], j.relevant) for j in groups[name]]
+                recall, precision, ndcg = _means(rows)
+                lines.append(
+                    f"| {name} | {run.backend} | {len(rows)} | {recall:.3f} | "
+                    f"{precision:.3f} | {ndcg:.3f} |"
+                )
+        lines.append("")
+    empty = [j for j in judged if not j.relevant]
+    if empty:
+        lines += ["## Queries with no relevant entry", ""]
+        for run in runs:
+            silent = sum(1 for j in empty if not run.answers[j.id])
+            answered = f"{silent} of {len(empty)} answered with nothing"
+            lines.append(f"- {run.backend}: {answered}")
+        lines.append("")
+    lines += ["## Where the backends differ", ""]
+    if len(runs) > 1:
+        first, *others = runs
+        differ = [
+            j.id
+            for j in judged
+            for other in others
+            if set(first.answers[j.id]) != set(other.answers[j.id])
+        ]
+        lines.append(
+            f"{len(differ)} queries answered with different entries: "
+            + (", ".join(differ) if differ else "none")
+        )
+    else:
+        lines.append("one backend measured")
+    return "\n".join(lines) + "\n"
+
+
+def _commit() -> str:
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return found.stdout.strip()
+
+
+@contextmanager
+def demo_database(backend: str) -> Iterator[Session]:
+    """A fresh database of `backend` with the taxonomies and the demo entries."""
+    with _database_url(backend) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            with Session(engine) as session:
+                load_taxonomies(session)
+                load_demo(session)
+                yield session
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def _database_url(backend: str) -> Iterator[str]:
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="relevance-") as folder:
+            yield f"sqlite:///{folder}/demo.db"
+        return
+    from tests.support.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RELEVANCE.md")
+    args = parser.parse_args(argv)
+    judged = read_judged()
+    runs = []
+    for backend in args.backends.split(","):
+        with demo_database(backend) as session:
+            runs.append(evaluate(backend, catalog_search(session), judged))
+    text = report(runs, judged)
+    sys.stdout.write(text)
+    args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
