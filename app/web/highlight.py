@@ -1,0 +1,61 @@
+"""Marking the words of a search in a title or summary (`<mark>`, escaped).
+
+A word of the text is marked when the search analyser (`app.analysis`) makes
+it one of the query's words: the same surface form or the same stem, the last
+query word also as the beginning of a word (the search reads it as a prefix).
+"""
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from app import analysis, folding
+
+# A written word: letters and digits with the marks written inside it
+# (tashkeel, tatweel, Latin combining accents), so «الذَّكَاءُ» is one word.
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640"
+_WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    surfaces: frozenset[str]
+    stems: frozenset[str]
+    prefix: str | None  # the last word, matched as the start of a word
+
+    def match(self, word: str) -> bool:
+        """True if the written `word` is one of the query's words."""
+        for token in folding.tokens(word):
+            if token in self.surfaces or analysis.stem(token) in self.stems:
+                return True
+            if self.prefix and token.startswith(self.prefix):
+                return True
+        return False
+
+
+def query_words(query: str) -> QueryWords:
+    words = analysis.words(query)
+    stems = frozenset(stem for word in words for stem in analysis.query_stems(word))
+    last = words[-1] if words and not query.rstrip().endswith('"') else None
+    return QueryWords(frozenset(words), stems, last)
+
+
+def highlight(text: str, query: str | None) -> Markup:
+    """`text` escaped, the words matching `query` in `<mark>`."""
+    if not query:
+        return escape(text)
+    wanted = query_words(query)
+    if not wanted.surfaces:
+        return escape(text)
+    parts: list[str] = []
+    end = 0
+    for found in _WORD.finditer(text):
+        parts.append(escape(text[end : found.start()]))
+        word = escape(found.group())
+        if wanted.match(found.group()):
+            word = Markup("<mark>%s</mark>") % word
+        parts.append(word)
+        end = found.end()
+    parts.append(escape(text[end:]))
+    return Markup("").join(parts)
