@@ -42,7 +42,7 @@ from sqlalchemy import Engine, bindparam, delete, insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
-from app import folding
+from app import analysis
 from app.models import (
     ActionLine,
     BudgetRange,
@@ -703,7 +703,7 @@ def _tsquery(words: list[str]) -> str:
 def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:
     """Approved entries whose folded text holds every word of `q` (the last as
     a prefix): the same match as services.filters.text_match."""
-    words = folding.tokens(q)
+    words = analysis.words(q)
     if not words:
         return snap.approved
 
@@ -728,7 +728,7 @@ def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:
 def ranked(session: Session, snap: Snapshot, q: str) -> Sequence[int]:
     """The entries matching `q`, best first (ties by id): the order of
     services.search's relevance sort, read in one ranked query."""
-    words = folding.tokens(q)
+    words = analysis.words(q)
 
     def compute() -> Sequence[int]:
         if snap.dialect == "sqlite":
@@ -781,7 +781,7 @@ def filter_sets(session: Session, snap: Snapshot, filters: Any) -> dict[str, Bit
         years = years & snap.not_ended_before(filters.year_from)
     if filters.year_from is not None or filters.year_to is not None:
         found["year"] = years
-    if filters.q and folding.tokens(filters.q):
+    if filters.q and analysis.words(filters.q):
         found["q"] = text_hits(session, snap, filters.q)
     return found
 

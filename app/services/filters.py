@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, literal_column, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app import folding
+from app import analysis
 from app.errors import ErrorCode, InvalidInput
 from app.models import (
     ActionLine,
@@ -168,8 +168,9 @@ def _years(filters: ProjectFilters) -> list[ColumnElement[bool]]:
 
 
 def text_match(session: Session, q: str) -> Any:
-    """Entries whose folded text holds every word of `q` (the last as a prefix)."""
-    words = folding.tokens(q)
+    """Entries whose folded text holds every word of `q` but its stop words
+    (the last as a prefix)."""
+    words = analysis.words(q)
     if not words:
         return None
     if session.get_bind().dialect.name == "sqlite":

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app import folding
+from app import analysis
 from app.errors import ErrorCode, InvalidInput
 from app.models import (
     Project,
@@ -107,7 +107,7 @@ def _after(ordering: Ordering, key: Any, value: Any, pid: int) -> ColumnElement[
 
 def _by_relevance(session: Session, q: str) -> Any:
     """An ORDER BY clause putting the best matches first, per backend."""
-    words = folding.tokens(q)
+    words = analysis.words(q)
     if session.get_bind().dialect.name == "sqlite":
         expression = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
         return text(  # bm25: lower is better
@@ -180,7 +180,7 @@ def reference_search(
     base = matching(session, params)
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
-    if sort == SortOrder.RELEVANCE and params.q and folding.tokens(params.q):
+    if sort == SortOrder.RELEVANCE and params.q and analysis.words(params.q):
         page, next_cursor = _page_by_relevance(session, base, params)
     else:
         sort = SortOrder.NEWEST if sort == SortOrder.RELEVANCE else sort
@@ -259,7 +259,7 @@ def _search(session: Session, params: SearchParams, locale: str) -> _Found:
     snap = catalog_index.snapshot(session)
     check_codes(session, params, known=snap.terms.labels)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
-    if sort == SortOrder.RELEVANCE and not (params.q and folding.tokens(params.q)):
+    if sort == SortOrder.RELEVANCE and not (params.q and analysis.words(params.q)):
         sort = SortOrder.NEWEST
     if sort == SortOrder.RELEVANCE:
         assert params.q is not None

@@ -268,6 +268,17 @@ class TestFullText:
         assert ids(page) == {entries["health"], entries["learning"]}
         assert page.items[0].id == entries["health"]  # title and summary words
 
+    @pytest.mark.parametrize(
+        "query",
+        ["the health of", "health and the", "الذكاء الاصطناعي في", "في للصحة"],
+    )
+    def test_stop_words_in_a_query_are_not_required(
+        self, session: Session, entries: dict[str, str], query: str
+    ) -> None:
+        """«في», "the", "of" (app/data/stopwords.json) are not looked for: the
+        entry «الذكاء الاصطناعي للصحة» / "AI for health" has none of them."""
+        assert entries["health"] in ids(run(session, q=query))
+
     @pytest.mark.usefixtures("entries")
     def test_punctuation_only_queries_match_everything(self, session: Session) -> None:
         assert run(session, q="!!! ...").total == 4
