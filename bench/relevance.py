@@ -16,8 +16,12 @@ query's language) and prints, per backend, language and kind of query:
 
 Queries judged to have no relevant entry are left out of the means and
 counted apart (how many were answered with nothing). The last section lists
-the queries whose 20 results differ between the backends. Written to
-`bench/RELEVANCE.md` too.
+the queries the backends match differently (another total, or other entries
+when all fit in 20). Then the same for a
+generated set (`--generated N` entries of `bench.generate`, default 2000)
+with queries on the words the generator plants, judged by construction: an
+entry is relevant when its text holds the planted word, in any of the forms
+the generator writes. Written to `bench/RELEVANCE.md` too.
 """
 
 import argparse
@@ -30,18 +34,20 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import fmean
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app import migrate
 from app.db import make_engine
 from app.errors import InvalidInput
+from app.models import Project
 from app.schemas.search import SearchParams
 from app.services import search
+from bench import corpus, generate
 from seeds.demo import load_demo, read_samples, sample_public_id
 from seeds.taxonomy_loader import load_taxonomies
 
@@ -88,21 +94,21 @@ def score(ranked: list[str], relevant: frozenset[str]) -> Scores:
     return Scores(recall, precision, dcg / ideal)
 
 
-Search = Callable[[Judged], list[str]]
+Search = Callable[[Judged], tuple[list[str], int]]  # the first 20, the total
 
 
 def catalog_search(session: Session) -> Search:
     """The catalog's answer to a judged query, as demo keys."""
     keys = {sample_public_id(s["key"]): s["key"] for s in read_samples()}
 
-    def answer(judged: Judged) -> list[str]:
+    def answer(judged: Judged) -> tuple[list[str], int]:
         locale = judged.lang if judged.lang in ("ar", "en", "fr") else "ar"
         try:
             params = SearchParams(q=judged.query, limit=DEPTH)
             page = search.search_projects(session, params=params, locale=locale)
         except (InvalidInput, ValueError):
-            return []
-        return [keys.get(item.id, item.id) for item in page.items]
+            return [], 0
+        return [keys.get(item.id, item.id) for item in page.items], page.total
 
     return answer
 
@@ -111,10 +117,24 @@ def catalog_search(session: Session) -> Search:
 class Run:
     backend: str
     answers: dict[str, list[str]]  # judged id -> keys, best first
+    totals: dict[str, int] = field(default_factory=dict)  # judged id -> matches
+
+    def same_as(self, other: "Run", query: str) -> bool:
+        """The same entries matched: the same total, and the same first 20
+        when that is all of them (beyond, equally good entries may come in
+        another order: the two databases rank differently)."""
+        mine, theirs = self.answers[query], other.answers[query]
+        total = self.totals.get(query, len(mine))
+        if total != other.totals.get(query, len(theirs)):
+            return False
+        return total > DEPTH or set(mine) == set(theirs)
 
 
 def evaluate(backend: str, answer: Search, judged: list[Judged]) -> Run:
-    return Run(backend, {j.id: answer(j) for j in judged})
+    run = Run(backend, {})
+    for query in judged:
+        run.answers[query.id], run.totals[query.id] = answer(query)
+    return run
 
 
 def _means(rows: list[Scores]) -> tuple[float, float, float]:
@@ -131,10 +151,15 @@ GROUPINGS: list[tuple[str, Callable[[Judged], str]]] = [
 ]
 
 
-def report(runs: list[Run], judged: list[Judged]) -> str:
+def report(
+    runs: list[Run],
+    judged: list[Judged],
+    *,
+    title: str = "Search relevance on the judged query set",
+) -> str:
     """The markdown report of `runs`."""
     lines = [
-        "# Search relevance on the judged query set",
+        f"# {title}",
         "",
         f"- **Date**: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"- **Commit**: {_commit()}",
@@ -177,13 +202,10 @@ def report(runs: list[Run], judged: list[Judged]) -> str:
     if len(runs) > 1:
         first, *others = runs
         differ = [
-            j.id
-            for j in judged
-            for other in others
-            if set(first.answers[j.id]) != set(other.answers[j.id])
+            j.id for j in judged for other in others if not first.same_as(other, j.id)
         ]
         lines.append(
-            f"{len(differ)} queries answered with different entries: "
+            f"{len(differ)} queries matched differently: "
             + (", ".join(differ) if differ else "none")
         )
     else:
@@ -205,18 +227,84 @@ def _commit() -> str:
 
 
 @contextmanager
-def demo_database(backend: str) -> Iterator[Session]:
-    """A fresh database of `backend` with the taxonomies and the demo entries."""
+def demo_database(backend: str, *, generated: int = 0) -> Iterator[Session]:
+    """A fresh database of `backend` with the taxonomies and the demo entries,
+    or, with `generated`, that many entries of `bench.generate` instead."""
     with _database_url(backend) as url:
         migrate.upgrade(url)
         engine = make_engine(url)
         try:
             with Session(engine) as session:
                 load_taxonomies(session)
-                load_demo(session)
+                if generated:
+                    generate.generate(session, projects=generated, seed=SEED)
+                else:
+                    load_demo(session)
                 yield session
         finally:
             engine.dispose()
+
+
+# --- the generated set ----------------------------------------------------------
+
+SEED = 7
+# What the generator plants (bench.corpus), as the one token each of its forms
+# folds to: «بيانات», «البيانات», «للبيانات» are all «بيانات».
+PLANTED = {
+    "frequent": corpus.FREQUENT_WORD,
+    "rare": corpus.RARE_WORD,
+    "english": corpus.ENGLISH_WORD,
+}
+# (id, query, language, kind, the planted words an entry must hold to be
+# relevant: all of them). Other forms of the planted words than the
+# generator writes test prefixes, singulars, inflections and typos.
+GENERATED_QUERIES = [
+    ("gen-ar-plain-01", corpus.FREQUENT_WORD, "ar", "plain", ("frequent",)),
+    ("gen-ar-prefix-01", "للبيانات", "ar", "attached_prefix", ("frequent",)),
+    ("gen-ar-prefix-02", "والبيانات", "ar", "attached_prefix", ("frequent",)),
+    ("gen-ar-prefix-03", "بالبيانات", "ar", "attached_prefix", ("frequent",)),
+    ("gen-ar-plain-02", corpus.RARE_WORD, "ar", "plain", ("rare",)),
+    ("gen-ar-plural-01", "الواحة", "ar", "plural", ("rare",)),
+    ("gen-ar-plural-02", "واحة", "ar", "plural", ("rare",)),
+    ("gen-ar-prefix-04", "بالواحات", "ar", "attached_prefix", ("rare",)),
+    ("gen-ar-typo-01", "الواحاة", "ar", "misspelling", ("rare",)),
+    ("gen-ar-multi-01", "بيانات الواحات", "ar", "multi_word", ("frequent", "rare")),
+    ("gen-en-plain-01", corpus.ENGLISH_WORD, "en", "plain", ("english",)),
+    ("gen-en-plain-02", "Irrigation", "en", "plain", ("english",)),
+    ("gen-en-plural-01", "irrigated", "en", "plural", ("english",)),
+    ("gen-en-typo-01", "irigation", "en", "misspelling", ("english",)),
+    ("gen-en-stop-01", "the irrigation of", "en", "stopword", ("english",)),
+    (
+        "gen-mix-01",
+        "irrigation الواحات",
+        "mixed",
+        "mixed_language",
+        ("english", "rare"),
+    ),
+]
+
+
+def generated_judged(session: Session) -> list[Judged]:
+    """The generated set's queries, judged by construction: an entry is
+    relevant when its searchable text holds every planted word the query is
+    about, in any of the forms the generator writes."""
+    holding: dict[str, set[str]] = {name: set() for name in PLANTED}
+    rows = session.exec(select(Project.public_id, Project.search_document))
+    for public_id, document in rows:
+        words = set((document or "").split())
+        for name, word in PLANTED.items():
+            if word in words:
+                holding[name].add(public_id)
+    return [
+        Judged(
+            id_,
+            query,
+            lang,
+            kind,
+            frozenset(set.intersection(*(holding[name] for name in about))),
+        )
+        for id_, query, lang, kind, about in GENERATED_QUERIES
+    ]
 
 
 @contextmanager
@@ -235,13 +323,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RELEVANCE.md")
+    parser.add_argument(
+        "--generated", type=int, default=2000, help="entries of the generated set"
+    )
     args = parser.parse_args(argv)
     judged = read_judged()
-    runs = []
+    runs, generated_runs = [], []
+    generated: list[Judged] = []
     for backend in args.backends.split(","):
         with demo_database(backend) as session:
             runs.append(evaluate(backend, catalog_search(session), judged))
-    text = report(runs, judged)
+        with demo_database(backend, generated=args.generated) as session:
+            generated = generated_judged(session)
+            generated_runs.append(evaluate(backend, catalog_search(session), generated))
+    text = (
+        report(runs, judged)
+        + "\n"
+        + report(
+            generated_runs,
+            generated,
+            title=f"Generated set ({args.generated} entries of bench.generate, "
+            f"seed {SEED}, judged by construction)",
+        )
+    )
     sys.stdout.write(text)
     args.output.write_text(text, encoding="utf-8")
     return 0

@@ -3,11 +3,13 @@ itself, and the catalog's answers on the demo data (both backends)."""
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from bench import relevance
+from app.models import Project
+from bench import generate, relevance
 from bench.relevance import Judged, Run, score
 from seeds.demo import load_demo, read_samples
 
@@ -53,7 +55,7 @@ def test_the_report_groups_by_language_and_kind_and_names_disagreements() -> Non
     assert "| attached_prefix | postgresql | 1 | 1.000 | 1.000 | 1.000 |" in text
     assert "| all | sqlite | 2 | 0.500 | 0.500 | 0.500 |" in text
     assert "- sqlite: 1 of 1 answered with nothing" in text
-    assert "2 queries answered with different entries: ar-1, none" in text
+    assert "2 queries matched differently: ar-1, none" in text
 
 
 class TestTheJudgedSet:
@@ -90,3 +92,32 @@ def test_the_catalog_answers_with_demo_keys(session: Session) -> None:
     assert run.answers.keys() == {q.id for q in queries}
     assert all(set(answer) <= keys for answer in run.answers.values())
     assert any(run.answers.values())
+
+
+def test_the_generated_set_is_judged_by_what_the_generator_planted(
+    session: Session,
+) -> None:
+    generate.generate(session, projects=40, seed=relevance.SEED)
+    judged = {query.id: query for query in relevance.generated_judged(session)}
+    rows = session.exec(select(Project.public_id, Project.search_document)).all()
+    documents = dict(rows)
+
+    frequent = judged["gen-ar-plain-01"].relevant
+    assert 8 <= len(frequent) <= 32  # planted in about 45 %
+    assert all("بيانات" in documents[pid].split() for pid in frequent)
+    assert judged["gen-ar-prefix-01"].relevant == frequent  # «للبيانات»
+    both = judged["gen-ar-multi-01"].relevant
+    assert both == frequent & judged["gen-ar-plain-02"].relevant
+
+
+def test_the_command_writes_both_reports(tmp_path: Path) -> None:
+    output = tmp_path / "relevance.md"
+    assert (
+        relevance.main(
+            ["--backends", "sqlite", "--generated", "30", "--output", str(output)]
+        )
+        == 0
+    )
+    text = output.read_text()
+    assert "# Search relevance on the judged query set" in text
+    assert "# Generated set (30 entries of bench.generate, seed 7" in text
