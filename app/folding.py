@@ -58,9 +58,10 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).translate(_FOLD).casefold()
 
 
-# The definite article and the one-letter words written onto it: «الواحات»,
-# «والواحات», «بالواحات», «للواحات» are all looked up as «واحات».
-_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=\w{3})")
+# The definite article and the one-letter words written onto it, one or two:
+# «الواحات», «والواحات», «بالواحات», «للواحات», «وبالواحات», «وللواحات» are
+# all looked up as «واحات».
+_ARTICLE = re.compile(r"^(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{3})")
 
 
 def without_article(word: str) -> str:

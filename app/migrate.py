@@ -1,7 +1,9 @@
-"""Running the Alembic migrations from code (the CLI and the tests)."""
+"""Running the Alembic migrations from code (the CLI and the tests), and what
+several migrations do alike."""
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
@@ -21,3 +23,45 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+SEARCHED_COLUMNS = [
+    f"{field}_{lang}"
+    for field in ("title", "summary", "description")
+    for lang in ("ar", "en", "fr")
+]
+
+
+def refold_search_documents(bind: sa.Connection) -> None:
+    """Write every entry's search document again with today's folding, for a
+    migration that follows a change of `app.folding` (the document must be
+    exactly what the app writes, so the app's own function makes it). The
+    full-text structures follow the updates (FTS5 triggers, PostgreSQL's
+    generated column); so does the catalog change log."""
+    from app.folding import document
+
+    project = sa.table(
+        "project",
+        sa.column("id"),
+        sa.column("lead_org_name"),
+        sa.column("keywords", sa.JSON),
+        sa.column("search_document"),
+        *(sa.column(name) for name in SEARCHED_COLUMNS),
+    )
+    partner = sa.table("project_partner", sa.column("project_id"), sa.column("name"))
+    partners: dict[int, list[str]] = {}
+    for project_id, name in bind.execute(
+        sa.select(partner.c.project_id, partner.c.name)
+    ):
+        partners.setdefault(project_id, []).append(name)
+    for row in bind.execute(sa.select(project)).mappings().all():
+        texts = [row[name] for name in SEARCHED_COLUMNS]
+        texts += [row["lead_org_name"], *partners.get(row["id"], [])]
+        texts += row["keywords"] or []
+        folded = document(*texts)
+        if folded != row["search_document"]:
+            bind.execute(
+                project.update()
+                .where(project.c.id == row["id"])
+                .values(search_document=folded)
+            )

@@ -29,6 +29,10 @@ ARABIC_RULES = [
     ("بالذكاء", "ذكاء", "ذكاء"),
     ("فالتعليم", "تعليم", "تعليم"),
     ("كالتعليم", "تعليم", "تعليم"),
+    ("وبالطاقة", "طاقه", "طاق"),  # two letters written onto the article
+    ("وللتعليم", "تعليم", "تعليم"),
+    ("فبالتالي", "تالي", "تال"),
+    ("وبال", "وبال", "وبال"),  # nothing would remain
     # only while three letters remain: «الله», «الذي» keep what they are
     ("الله", "الله", "الله"),
     # feminine, nisba and sound plural endings

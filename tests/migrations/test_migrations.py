@@ -13,6 +13,7 @@ from app.db import compared_with_models, described_by_models, make_engine
 from tests.support.databases import build_template
 
 FULL_TEXT_SEARCH = "7a875fbed973"  # the revision that adds search_document
+CATALOG_CHANGE_LOG = "6f7a8b9c0d1e"  # the one before the look-alikes' refold
 
 
 def schema_differences(url: str) -> list[Any]:
@@ -117,4 +118,31 @@ class TestMigrationsKeepData:
         assert "الواحات" not in documents  # every row was folded again
         assert any(" ذكاء " in f" {d} " for d in documents)  # «الذكاء» -> «ذكاء»
         assert not any(" الذكاء " in f" {d} " for d in documents)
+        engine.dispose()
+
+    def test_search_documents_are_refolded_for_look_alikes_and_prefixes(
+        self, empty_database: str
+    ) -> None:
+        build_template(empty_database, demo=True)
+        migrate.downgrade(empty_database, CATALOG_CHANGE_LOG)
+        engine = make_engine(empty_database)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "UPDATE project SET title_ar = 'وبالطاقة التقنیة', "
+                    "search_document = 'وبالطاقه التقنیه' "
+                    "WHERE id = (SELECT min(id) FROM project)"
+                )
+            )
+
+        migrate.upgrade(empty_database)
+
+        with engine.connect() as connection:
+            document = connection.execute(
+                text(
+                    "SELECT search_document FROM project "
+                    "WHERE id = (SELECT min(id) FROM project)"
+                )
+            ).scalar_one()
+        assert document.startswith("طاقه تقنيه ")  # ی is ي; وبال dropped
         engine.dispose()
