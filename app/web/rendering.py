@@ -30,6 +30,7 @@ from app.i18n import (
 )
 from app.messages import FLASH_MESSAGES
 from app.templating import TEMPLATES
+from app.web.highlight import highlight
 
 _locale: ContextVar[str] = ContextVar("locale", default="ar")
 
@@ -76,6 +77,7 @@ pages.install_gettext_callables(  # type: ignore[attr-defined]
 )
 pages.filters["number"] = _number
 pages.filters["date"] = _date
+pages.filters["highlight"] = highlight
 
 
 def text_in(

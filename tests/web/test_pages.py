@@ -79,6 +79,19 @@ class TestCatalog:
         assert "format=xlsx" in text
         assert "Tunisia" in text  # a chip with the country's name
 
+    def test_the_words_searched_are_marked_in_titles_and_summaries(
+        self, client: TestClient, session: Session
+    ) -> None:
+        make_project(
+            session,
+            title={"ar": "منصة <الصحة> الرقمية", "en": "Digital health platform"},
+        )
+
+        text = client.get("/projects", params={"q": "للصحة", "lang": "ar"}).text
+
+        assert "منصة &lt;<mark>الصحة</mark>&gt; الرقمية" in text
+        assert "<mark>" not in client.get("/projects", params={"lang": "ar"}).text
+
     def test_bad_filters_get_an_error_page_in_the_language(
         self, client: TestClient
     ) -> None:
