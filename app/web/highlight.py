@@ -6,7 +6,8 @@ query word also as the beginning of a word (the search reads it as a prefix).
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -23,9 +24,17 @@ class QueryWords:
     surfaces: frozenset[str]
     stems: frozenset[str]
     prefix: str | None  # the last word, matched as the start of a word
+    # Written word -> matched: a page's cards repeat most of their words.
+    _seen: dict[str, bool] = field(default_factory=dict, compare=False)
 
     def match(self, word: str) -> bool:
         """True if the written `word` is one of the query's words."""
+        found = self._seen.get(word)
+        if found is None:
+            found = self._seen[word] = self._match(word)
+        return found
+
+    def _match(self, word: str) -> bool:
         for token in folding.tokens(word):
             if token in self.surfaces or analysis.stem(token) in self.stems:
                 return True
@@ -34,7 +43,9 @@ class QueryWords:
         return False
 
 
+@lru_cache(maxsize=256)
 def query_words(query: str) -> QueryWords:
+    """The forms of `query`'s words (made once per query: each card asks)."""
     words = analysis.words(query)
     stems = frozenset(stem for word in words for stem in analysis.query_stems(word))
     last = words[-1] if words and not query.rstrip().endswith('"') else None
@@ -48,14 +59,14 @@ def highlight(text: str, query: str | None) -> Markup:
     wanted = query_words(query)
     if not wanted.surfaces:
         return escape(text)
+    # Escaped a stretch at a time between the marked words (most words are
+    # not marked: escaping word by word costs a catalog page milliseconds).
     parts: list[str] = []
     end = 0
     for found in _WORD.finditer(text):
-        parts.append(escape(text[end : found.start()]))
-        word = escape(found.group())
         if wanted.match(found.group()):
-            word = Markup("<mark>%s</mark>") % word
-        parts.append(word)
-        end = found.end()
+            parts.append(escape(text[end : found.start()]))
+            parts.append(f"<mark>{escape(found.group())}</mark>")
+            end = found.end()
     parts.append(escape(text[end:]))
-    return Markup("").join(parts)
+    return Markup("".join(parts))
