@@ -19,6 +19,9 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u0640"
 _WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
 
 
+MEMO_SIZE = 4096  # written words remembered per query
+
+
 @dataclass(frozen=True)
 class QueryWords:
     surfaces: frozenset[str]
@@ -31,7 +34,9 @@ class QueryWords:
         """True if the written `word` is one of the query's words."""
         found = self._seen.get(word)
         if found is None:
-            found = self._seen[word] = self._match(word)
+            found = self._match(word)
+            if len(self._seen) < MEMO_SIZE:  # bounded: kept for 256 queries
+                self._seen[word] = found
         return found
 
     def _match(self, word: str) -> bool:

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.migrate import refold_search_documents
+
 revision: str = "7a875fbed973"
 down_revision: str | None = "4bbbee455cab"
 branch_labels: str | Sequence[str] | None = None
@@ -50,42 +52,10 @@ def downgrade() -> None:
         batch_op.drop_column("search_document")
 
 
-TEXT_COLUMNS = [
-    f"{field}_{lang}"
-    for field in ("title", "summary", "description")
-    for lang in ("ar", "en", "fr")
-]
-
-
 def _fill_search_documents() -> None:
-    """Fold what existing rows hold (the app's folding, imported on purpose: the
-    document must be exactly what the app writes)."""
-    from app.folding import document
-
-    bind = op.get_bind()
-    project = sa.table(
-        "project",
-        sa.column("id"),
-        sa.column("lead_org_name"),
-        sa.column("keywords", sa.JSON),
-        sa.column("search_document"),
-        *(sa.column(name) for name in TEXT_COLUMNS),
-    )
-    partner = sa.table("project_partner", sa.column("project_id"), sa.column("name"))
-    partners: dict[int, list[str]] = {}
-    for project_id, name in bind.execute(
-        sa.select(partner.c.project_id, partner.c.name)
-    ):
-        partners.setdefault(project_id, []).append(name)
-    for row in bind.execute(sa.select(project)).mappings().all():
-        texts = [row[name] for name in TEXT_COLUMNS]
-        texts += [row["lead_org_name"], *partners.get(row["id"], [])]
-        texts += row["keywords"] or []
-        bind.execute(
-            project.update()
-            .where(project.c.id == row["id"])
-            .values(search_document=document(*texts))
-        )
+    """Fold what existing rows hold, as the app writes it (the new column is
+    empty, so every row is written)."""
+    refold_search_documents(op.get_bind())
 
 
 def _create_sqlite_index() -> None:
