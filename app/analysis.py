@@ -20,6 +20,7 @@ Stop words (`app/data/stopwords.json`) are dropped from both sides, so «في»,
 
 import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -149,3 +150,127 @@ def query_stems(word: str) -> frozenset[str]:
     if is_arabic(word):
         return frozenset({arabic_stem(word)})
     return frozenset(latin_stem(word, lang) for lang in LATIN_LANGUAGES)
+
+
+# --- the stored document and the query, as the index sees them ---------------
+
+# Field classes, best first: a word found in a title ranks above one found in
+# a summary (or the keywords), which ranks above one in the body (descriptions,
+# organisation and partner names). An index term is its class's digit and the
+# word's surface form, or its class's digit + STEMMED and the word's stem:
+# "1health" (a title's word), "6health" (a body's stem). Both databases index
+# these terms as they are, so a lookup is one term, never a parse.
+TITLE, SUMMARY, BODY = 1, 2, 3
+FIELD_CLASSES = (TITLE, SUMMARY, BODY)
+STEMMED = 3
+# A stop word's place in the document: phrases keep their distances («الإنذار
+# في وقت مبكر» is not the phrase «الإنذار المبكر»), and no stop word is indexed.
+GAP = "0"
+
+Field = tuple[int, str | None, Language]
+
+
+def document(fields: Iterable[Field]) -> str:
+    """The search document of an entry's `fields` (class, text, language):
+    every word's surface term in the order of the texts (so phrases are
+    consecutive terms), then each class's distinct stems."""
+    surface: list[str] = []
+    stems: dict[int, dict[str, None]] = {c: {} for c in FIELD_CLASSES}
+    for field_class, text, lang in fields:
+        if not text:
+            continue
+        for word in folding.tokens(text):
+            if word in STOP_WORDS:
+                surface.append(GAP)
+                continue
+            surface.append(f"{field_class}{word}")
+            stems[field_class][stem(word, lang)] = None
+    surface += [
+        f"{field_class + STEMMED}{word}"
+        for field_class in FIELD_CLASSES
+        for word in stems[field_class]
+    ]
+    return " ".join(surface)
+
+
+_SURFACE_CLASSES = frozenset(str(c) for c in FIELD_CLASSES)
+
+
+def surface_words(document: str) -> set[str]:
+    """The words (folded, as written) of a stored search document."""
+    return {t[1:] for t in document.split() if t[:1] in _SURFACE_CLASSES}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What a query looks for: a word (its surface form and stems) or a quoted
+    phrase (its surface forms in a row, GAP for a stop word within)."""
+
+    words: tuple[str, ...]
+    stems: frozenset[str] = frozenset()
+    prefix: bool = False  # the query's last word: also its longer words
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+    def label(self) -> str:
+        return " ".join(w for w in self.words if w != GAP)
+
+
+MAX_UNITS = 16  # words and phrases a query is searched for; more are ignored
+_QUOTED = re.compile(r'"([^"]*)"?')
+
+
+def _phrase(text: str) -> Unit | None:
+    words = [GAP if w in STOP_WORDS else w for w in folding.tokens(text)]
+    while words and words[0] == GAP:
+        words.pop(0)
+    while words and words[-1] == GAP:
+        words.pop()
+    return Unit(tuple(words)) if words else None
+
+
+def parse_query(q: str) -> list[Unit]:
+    """The units of query `q`: each quoted phrase, each other word but the stop
+    words (the last word, when the query ends in it, also as a prefix), in
+    order, without repeats."""
+    units: list[Unit] = []
+    position = 0
+    for quoted in [*_QUOTED.finditer(q), None]:
+        end = quoted.start() if quoted else len(q)
+        plain = words(q[position:end])
+        last_is_prefix = quoted is None and not q[end - 1 : end].isspace()
+        for index, word in enumerate(plain):
+            prefix = last_is_prefix and index == len(plain) - 1
+            units.append(Unit((word,), query_stems(word), prefix))
+        if quoted is not None:
+            phrase = _phrase(quoted.group(1))
+            if phrase is not None:
+                units.append(phrase)
+            position = quoted.end()
+    unique = list(dict.fromkeys(units))
+    return unique[:MAX_UNITS]
+
+
+# An entry's searched texts: field -> its class (each in ar, en and fr columns).
+SEARCHED_FIELDS = {"title": TITLE, "summary": SUMMARY, "description": BODY}
+LANGUAGES: tuple[Language, ...] = ("ar", "en", "fr")
+
+
+def entry_document(
+    texts: Mapping[str, str | None],
+    keywords: Sequence[str],
+    names: Sequence[str | None],
+) -> str:
+    """An entry's search document: `texts` by column ("title_ar", ...), its
+    keywords (summary class) and its organisations' names (body class)."""
+    fields: list[Field] = [
+        (field_class, texts.get(f"{name}_{lang}"), lang)
+        for name, field_class in SEARCHED_FIELDS.items()
+        for lang in LANGUAGES
+    ]
+    fields += [(SUMMARY, keyword, "en") for keyword in keywords]
+    fields += [(BODY, name, "en") for name in names]
+    fields.sort(key=lambda f: f[0])
+    return document(fields)

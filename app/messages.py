@@ -308,6 +308,19 @@ FACET_TITLES: dict[str, str] = {
     "implementation_status": N_("Implementation status"),
     "year": N_("Year"),
 }
+# What a filter is called where the catalog offers to leave it out.
+FILTER_TITLES: dict[str, str] = FACET_TITLES | {
+    "sub_region": N_("Sub-region"),
+    "target_group": N_("Target group"),
+    "wsis_target": N_("WSIS target"),
+    "gdc_objective": N_("Global Digital Compact objective"),
+    "scope": N_("Geographic scope"),
+    "q": N_("the words searched"),
+}
+SUGGESTIONS = N_("Suggestions")
+SUGGEST_FILTER = N_("Filter by %(term)s (%(count)s)")
+SUGGEST_SPELLING = N_('Did you mean "%(q)s"? (%(count)s)')
+SUGGEST_DROP = N_("Without %(filter)s (%(count)s)")
 SORT_LABELS: dict[str, str] = {
     "relevance": N_("Relevance"),
     "newest": N_("Newest"),

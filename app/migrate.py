@@ -25,40 +25,41 @@ def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-SEARCHED_COLUMNS = [
-    f"{field}_{lang}"
-    for field in ("title", "summary", "description")
-    for lang in ("ar", "en", "fr")
-]
-
-
 def refold_search_documents(bind: sa.Connection) -> None:
-    """Write every entry's search document again with today's folding, for a
-    migration that follows a change of `app.folding` (the document must be
+    """Write every entry's search document again with today's analysis, for a
+    migration that follows a change of `app.folding` or `app.analysis` (the
+    document must be
     exactly what the app writes, so the app's own function makes it). The
     full-text structures follow the updates (FTS5 triggers, PostgreSQL's
     generated column); so does the catalog change log."""
-    from app.folding import document
+    from app.analysis import LANGUAGES, SEARCHED_FIELDS, entry_document
 
+    searched = [f"{field}_{lang}" for field in SEARCHED_FIELDS for lang in LANGUAGES]
     project = sa.table(
         "project",
         sa.column("id"),
         sa.column("lead_org_name"),
         sa.column("keywords", sa.JSON),
         sa.column("search_document"),
-        *(sa.column(name) for name in SEARCHED_COLUMNS),
+        *(sa.column(name) for name in searched),
     )
-    partner = sa.table("project_partner", sa.column("project_id"), sa.column("name"))
+    partner = sa.table(
+        "project_partner",
+        sa.column("project_id"),
+        sa.column("position"),
+        sa.column("name"),
+    )
     partners: dict[int, list[str]] = {}
     for project_id, name in bind.execute(
-        sa.select(partner.c.project_id, partner.c.name)
+        sa.select(partner.c.project_id, partner.c.name).order_by(
+            partner.c.project_id, partner.c.position
+        )
     ):
         partners.setdefault(project_id, []).append(name)
     for row in bind.execute(sa.select(project)).mappings().all():
-        texts = [row[name] for name in SEARCHED_COLUMNS]
-        texts += [row["lead_org_name"], *partners.get(row["id"], [])]
-        texts += row["keywords"] or []
-        folded = document(*texts)
+        names = [row["lead_org_name"], *partners.get(row["id"], [])]
+        texts = {name: row[name] for name in searched}
+        folded = entry_document(texts, row["keywords"] or [], names)
         if folded != row["search_document"]:
             bind.execute(
                 project.update()

@@ -41,7 +41,7 @@ from statistics import fmean
 
 from sqlmodel import Session, select
 
-from app import migrate
+from app import analysis, migrate
 from app.db import make_engine
 from app.errors import InvalidInput
 from app.models import Project
@@ -291,7 +291,7 @@ def generated_judged(session: Session) -> list[Judged]:
     holding: dict[str, set[str]] = {name: set() for name in PLANTED}
     rows = session.exec(select(Project.public_id, Project.search_document))
     for public_id, document in rows:
-        words = set((document or "").split())
+        words = analysis.surface_words(document or "")
         for name, word in PLANTED.items():
             if word in words:
                 holding[name].add(public_id)

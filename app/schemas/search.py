@@ -94,14 +94,43 @@ class FacetCount(BaseModel):
     count: int
 
 
+class SuggestionKind(StrEnum):
+    FILTER = "filter"  # the query names a term: narrow down to its entries
+    SPELLING = "spelling"  # a word found nowhere, and a close word that is
+    DROP_FILTER = "drop_filter"  # no result: this filter left out finds some
+
+
+class Suggestion(BaseModel):
+    """A way on from this answer, with the entries it would find."""
+
+    kind: SuggestionKind
+    filter: str | None = Field(
+        default=None, description="the filter to add or drop (filter, drop_filter)"
+    )
+    value: str | int | None = Field(
+        default=None, description="the term to filter by (filter)"
+    )
+    label: str | None = Field(
+        default=None, description="the term's name in the page's language (filter)"
+    )
+    word: str | None = Field(default=None, description="the word not found (spelling)")
+    q: str | None = Field(
+        default=None, description="the query to search instead (spelling, filter)"
+    )
+    count: int = Field(description="entries the suggestion would show")
+
+
 class ProjectSearchPage(BaseModel):
     """One page of results, the total, and the facet counts.
 
     Each facet's counts apply every filter except the facet's own; an entry
-    filed under several values of a facet counts once for each.
+    filed under several values of a facet counts once for each. `suggestions`
+    offer ways on: the filter a query names, a spelling found in the
+    catalog, the filters to leave out when nothing matches.
     """
 
     items: list[ProjectPublic]
     total: int
     next_cursor: str | None
     facets: dict[str, list[FacetCount]]
+    suggestions: list[Suggestion] = []

@@ -37,12 +37,14 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+import numpy as np
 from pyroaring import BitMap
-from sqlalchemy import Engine, bindparam, delete, insert, text
+from sqlalchemy import Engine, bindparam, delete, insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, func, select
 
 from app import analysis
+from app.analysis import Unit
 from app.models import (
     ActionLine,
     BudgetRange,
@@ -53,12 +55,15 @@ from app.models import (
     ProjectStatus,
 )
 from app.models.taxonomy import TermBase
-from app.services.filters import FILTERS
+from app.services import text_search
+from app.services.filters import FILTERS, index_words, lookup_ids
+from app.services.text_search import lookups
 
 # A change row older than this (since this worker first saw a newer one) is
 # taken as final: PostgreSQL may make a lower sequence number visible after a
 # higher one (two transactions committing out of order), never this late.
 WINDOW_SECONDS = 30.0
+VOCABULARY_SECONDS = 600.0
 # Column filters: filter name -> the project column it matches.
 COLUMN_FILTERS = {
     name: spec.column.key for name, spec in FILTERS.items() if spec.link is None
@@ -132,6 +137,8 @@ def _weight(value: Any) -> int:
         return len(value.serialize())
     if isinstance(value, array):
         return len(value) * value.itemsize
+    if hasattr(value, "nbytes"):
+        return int(value.nbytes)
     return len(value) if isinstance(value, str | bytes) else 64
 
 
@@ -166,6 +173,9 @@ class Terms:
     _names: dict[str, dict[str, dict[Any, str]]] = field(
         default_factory=dict, compare=False
     )
+    _search_names: list[text_search.TermName] = field(
+        default_factory=list, compare=False
+    )
 
     def names(self, locale: str) -> dict[str, dict[Any, str]]:
         """Filter name -> value -> name in `locale` (made once per locale)."""
@@ -176,6 +186,19 @@ class Terms:
                 for name, table in self.labels.items()
             }
         return found
+
+    def search_names(self) -> list[text_search.TermName]:
+        """The names a text query can name terms by (made once)."""
+        if not self._search_names:
+            self._search_names.extend(
+                text_search.term_names(
+                    {
+                        name: {value: names for value, (_o, names) in table.items()}
+                        for name, table in self.labels.items()
+                    }
+                )
+            )
+        return self._search_names
 
     def lines(self, codes: Iterable[str]) -> set[str]:
         """`codes` with their sub-lines (filing under C7.3 is filing under C7)."""
@@ -280,15 +303,10 @@ class Snapshot:
 
     # -- text
 
-    def cached_text(self, key: tuple[str, bool], compute: Callable[[], Any]) -> Any:
-        """Full-text hits (or their ranking) of one query, kept with this
+    def cached_text(self, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
+        """Full-text hits of one lookup, or one query's answer, kept with this
         snapshot: a new snapshot starts with none."""
         return self._remember(self._texts, key, compute)
-
-    def kept_text(self, key: tuple[str, bool]) -> Any:
-        """What `cached_text` holds for `key`, or None (nothing computed)."""
-        with self._lock:
-            return self._texts.get(key)
 
     def cached_view(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Something computed from this snapshot alone (a chart of the published
@@ -433,10 +451,7 @@ class _Builder:
                 self._writable(snap.ended, row.end_date.year).add(pid)
         if len(snap.published) <= pid:
             snap.published.extend([0] * (pid + 1 - len(snap.published)))
-        key = UNPUBLISHED_KEY[snap.dialect]
-        if row.published_at is not None:
-            key = micros(row.published_at)
-        snap.published[pid] = key
+        snap.published[pid] = published_key(row.published_at, snap.dialect)
         position = bisect.bisect_left(
             snap.newest, snap.newest_key(pid), key=snap.newest_key
         )
@@ -473,6 +488,11 @@ def _aggregate(dialect: str, column: str) -> str:
     return f"string_agg({column}::text, ',')"
 
 
+def published_key(value: Any, dialect: str) -> int:
+    """An entry's place in the newest order, from its stored publication time."""
+    return UNPUBLISHED_KEY[dialect] if value is None else micros(_moment(value))
+
+
 def _moment(value: Any) -> datetime:
     """A stored timestamp as read by the driver: text on SQLite (UTC, no zone)."""
     if isinstance(value, str):
@@ -493,13 +513,12 @@ def _bulk_load(builder: _Builder, session: Session) -> None:
     rows = session.connection().exec_driver_sql(
         f"SELECT id, published_at, start_date, end_date FROM project WHERE {approved}"
     )
-    unpublished = UNPUBLISHED_KEY[snap.dialect]
     keys: dict[int, int] = {}
     started: dict[int, list[int]] = defaultdict(list)
     ended: dict[int, list[int]] = defaultdict(list)
     undated: list[int] = []
     for pid, published, start, end in (r for b in rows.partitions(BATCH) for r in b):
-        keys[pid] = unpublished if published is None else micros(_moment(published))
+        keys[pid] = published_key(published, snap.dialect)
         if start is None:
             undated.append(pid)
             continue
@@ -596,6 +615,20 @@ class CatalogIndex:
     recent: dict[int, float] = field(default_factory=dict)  # seq -> when applied
     lock: threading.Lock = field(default_factory=threading.Lock)
     builds: int = 0
+    # The index's words, read at most every VOCABULARY_SECONDS (spelling).
+    words: dict[str, int] = field(default_factory=dict)
+    words_read_at: float = -VOCABULARY_SECONDS
+    words_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def vocabulary(self, session: Session) -> dict[str, int]:
+        """The words of the search documents (services.filters.index_words),
+        read again when older than VOCABULARY_SECONDS: reading them is a scan
+        of the index, and a suggestion can miss the newest entries' words."""
+        with self.words_lock:
+            if time.monotonic() - self.words_read_at >= VOCABULARY_SECONDS:
+                self.words = index_words(session)
+                self.words_read_at = time.monotonic()
+            return self.words
 
     def current(self, session: Session) -> Snapshot:
         """The snapshot, with every committed change applied."""
@@ -692,62 +725,91 @@ def snapshot(session: Session) -> Snapshot:
 # --- full text ---------------------------------------------------------------
 
 
-def _fts_expression(words: list[str]) -> str:
-    return (" ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*').strip()
-
-
-def _tsquery(words: list[str]) -> str:
-    return " & ".join([*words[:-1], f"{words[-1]}:*"])
-
-
-def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:
-    """Approved entries whose folded text holds every word of `q` (the last as
-    a prefix): the same match as services.filters.text_match."""
-    words = analysis.words(q)
-    if not words:
-        return snap.approved
+def _lookup_hits(
+    session: Session, snap: Snapshot, lookup: text_search.Lookup
+) -> BitMap:
+    """The approved entries holding `lookup`'s terms, kept with the snapshot:
+    queries share their words, so a word looked up once serves them all."""
 
     def compute() -> BitMap:
-        ranking = snap.kept_text((" ".join(words), True))
-        if ranking is not None:  # the ranked query found the same entries
-            return BitMap(ranking)
-        if snap.dialect == "sqlite":
-            query = text(
-                "SELECT rowid FROM project_fts WHERE project_fts MATCH :q"
-            ).bindparams(q=_fts_expression(words))
-        else:
-            query = text(
-                "SELECT id FROM project WHERE search_vector @@ to_tsquery('simple', :q)"
-            ).bindparams(q=_tsquery(words))
-        return BitMap(session.execute(query).scalars()) & snap.approved
+        return BitMap(lookup_ids(session, lookup)) & snap.approved
 
-    hits: BitMap = snap.cached_text((" ".join(words), False), compute)
+    hits: BitMap = snap.cached_text(("lookup", lookup), compute)
     return hits
 
 
-def ranked(session: Session, snap: Snapshot, q: str) -> Sequence[int]:
-    """The entries matching `q`, best first (ties by id): the order of
-    services.search's relevance sort, read in one ranked query."""
-    words = analysis.words(q)
+def filed_under(snap: Snapshot, name: str, value: Any) -> BitMap:
+    """The entries filed under one term (C7 with its sub-lines, a sub-region
+    with its countries)."""
+    if name == "sub_region":
+        table = snap.by_value["country"]
+        members = snap.terms.region_countries.get(value, frozenset())
+        return _union(table[c] for c in members if c in table)
+    table = snap.by_value[name]
+    values = snap.terms.lines([value]) if name == "action_line" else {value}
+    return _union(table[v] for v in values if v in table)
 
-    def compute() -> Sequence[int]:
-        if snap.dialect == "sqlite":
-            query = text(
-                "SELECT rowid FROM project_fts WHERE project_fts MATCH :q "
-                "ORDER BY bm25(project_fts), rowid"
-            ).bindparams(q=_fts_expression(words))
-        else:
-            query = text(
-                "SELECT id FROM project "
-                "WHERE search_vector @@ to_tsquery('simple', :q) "
-                "ORDER BY ts_rank(search_vector, to_tsquery('simple', :q)) DESC, id"
-            ).bindparams(q=_tsquery(words))
-        approved = snap.approved
-        rows = session.execute(query).scalars()
-        return array("I", (pid for pid in rows if pid in approved))
 
-    order: Sequence[int] = snap.cached_text((" ".join(words), True), compute)
-    return order
+@dataclass(frozen=True)
+class TextAnswer:
+    """A text query's matching entries, best first, and the terms it names."""
+
+    ranking: text_search.Ranking
+    hits: BitMap
+    named: list[text_search.NamedTerm]
+    unmatched: tuple[int, ...]  # positions of the units found nowhere
+
+    @property
+    def nbytes(self) -> int:
+        return self.ranking.nbytes + len(self.hits.serialize())
+
+
+def text_answer(session: Session, snap: Snapshot, q: str) -> TextAnswer:
+    """What `q` finds among the approved entries, ranked (services.text_search),
+    kept with the snapshot."""
+    units = tuple(analysis.parse_query(q))
+
+    def compute() -> TextAnswer:
+        named = text_search.named_terms(snap.terms.search_names(), units)
+        places = [
+            [(w, _lookup_hits(session, snap, lookup)) for w, lookup in lookups(unit)]
+            for unit in units
+        ]
+        for term in named:
+            filed = filed_under(snap, term.filter, term.value)
+            for position in term.units:
+                places[position].append((text_search.FILED, filed))
+        published = np.frombuffer(snap.published, dtype=np.int64)
+        ranking = text_search.rank(places, lambda ids: published[ids])
+        unmatched = tuple(
+            i for i, unit in enumerate(places) if not any(h for _w, h in unit)
+        )
+        return TextAnswer(ranking, ranking.hits(), named, unmatched)
+
+    found: TextAnswer = snap.cached_text(("query", units), compute)
+    return found
+
+
+def spelling(session: Session, snap: Snapshot, word: str) -> tuple[str, int] | None:
+    """The closest word of the index that approved entries hold, and how many
+    hold it, for a query word found nowhere."""
+    vocabulary = index_for(session).vocabulary(session)
+    for other in text_search.spellings(word, vocabulary):
+        unit = Unit((other,), analysis.query_stems(other))
+        found = _union(
+            _lookup_hits(session, snap, lookup) for _w, lookup in lookups(unit)
+        )
+        if found:
+            return other, len(found)
+    return None
+
+
+def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:
+    """Approved entries matching any unit of `q` (services.text_search): the
+    same match as services.filters.text_match."""
+    if not analysis.parse_query(q):
+        return snap.approved
+    return text_answer(session, snap, q).hits
 
 
 # --- a query's entries and facet counts --------------------------------------
@@ -781,7 +843,7 @@ def filter_sets(session: Session, snap: Snapshot, filters: Any) -> dict[str, Bit
         years = years & snap.not_ended_before(filters.year_from)
     if filters.year_from is not None or filters.year_to is not None:
         found["year"] = years
-    if filters.q and analysis.words(filters.q):
+    if filters.q and analysis.parse_query(filters.q):
         found["q"] = text_hits(session, snap, filters.q)
     return found
 
@@ -881,8 +943,7 @@ def newest_page(
 
 
 def cursor_key(published: datetime | None, pid: int, dialect: str) -> tuple[int, int]:
-    value = UNPUBLISHED_KEY[dialect] if published is None else micros(published)
-    return (-value, -pid)
+    return (-published_key(published, dialect), -pid)
 
 
 def start_year(value: date | None) -> int | None:

@@ -6,7 +6,7 @@ exports, statistics, charts and the feed all start from `matching`, which
 adds the filters to the one visibility rule.
 """
 
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -41,7 +41,7 @@ from app.models import (
 from app.models.project import ProjectLink
 from app.models.taxonomy import TermBase
 from app.schemas.search import ProjectFilters
-from app.services import projects, records, taxonomy
+from app.services import projects, records, taxonomy, text_search
 
 
 @dataclass(frozen=True)
@@ -167,23 +167,92 @@ def _years(filters: ProjectFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def text_match(session: Session, q: str) -> Any:
-    """Entries whose folded text holds every word of `q` but its stop words
-    (the last as a prefix)."""
-    words = analysis.words(q)
-    if not words:
-        return None
+def term_labels(
+    session: Session, names: Iterable[str]
+) -> dict[str, dict[Any, dict[str, str]]]:
+    """Filter name -> value -> its names by language, for the filters `names`
+    (retired terms included)."""
+    found: dict[str, dict[Any, dict[str, str]]] = {}
+    for name in names:
+        spec = FILTERS[name]
+        assert spec.term is not None
+        found[name] = {
+            getattr(term, spec.key): {
+                lang: getattr(term, f"name_{lang}") for lang in analysis.LANGUAGES
+            }
+            for term in session.exec(select(spec.term)).all()
+        }
+    return found
+
+
+def lookup_ids(session: Session, lookup: text_search.Lookup) -> list[int]:
+    """The entries (of any status) whose search document holds `lookup`."""
     if session.get_bind().dialect.name == "sqlite":
-        expression = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        return col(Project.id).in_(
+        query = text(
+            "SELECT rowid FROM project_fts WHERE project_fts MATCH :q"
+        ).bindparams(q=lookup.fts5())
+    else:
+        query = text(
+            "SELECT id FROM project WHERE search_vector @@ CAST(:q AS tsquery)"
+        ).bindparams(q=lookup.tsquery())
+    return list(session.execute(query).scalars())
+
+
+def index_words(session: Session) -> dict[str, int]:
+    """Every word in the search documents (the surface terms, of entries of
+    any status) and how many documents hold it."""
+    if session.get_bind().dialect.name == "sqlite":
+        query = text(
+            "SELECT term, doc FROM project_fts_vocab WHERE term >= '1' AND term < '4'"
+        )
+    else:
+        query = text(
+            "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM project') "
+            "WHERE word >= '1' AND word < '4'"
+        )
+    words: dict[str, int] = {}
+    for term, documents in session.execute(query):
+        word = term[1:]
+        words[word] = max(words.get(word, 0), documents)
+    return words
+
+
+def filed_condition(session: Session, name: str, value: Any) -> ColumnElement[bool]:
+    """Entries filed under one term (C7 with its sub-lines, ...)."""
+    spec = FILTERS[name]
+    if spec.link is not None:
+        return _linked(spec, _values(session, name, [value]))
+    condition: ColumnElement[bool] = spec.column.in_([value])
+    return condition
+
+
+def text_match(session: Session, q: str) -> Any:
+    """Entries matching any unit of `q` (services.text_search): a word or
+    phrase in their text, or filed under a term the query names."""
+    units = analysis.parse_query(q)
+    if not units:
+        return None
+    words: Any
+    if session.get_bind().dialect.name == "sqlite":
+        words = col(Project.id).in_(
             select(literal_column("rowid"))
             .select_from(text("project_fts"))
-            .where(text("project_fts MATCH :fts").bindparams(fts=expression.strip()))
+            .where(
+                text("project_fts MATCH :fts").bindparams(
+                    fts=text_search.fts5_any(units)
+                )
+            )
         )
-    tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
-    return text("project.search_vector @@ to_tsquery('simple', :tsquery)").bindparams(
-        tsquery=tsquery
-    )
+    else:
+        words = text("project.search_vector @@ CAST(:tsquery AS tsquery)").bindparams(
+            tsquery=text_search.tsquery_any(units)
+        )
+    names = text_search.term_names(term_labels(session, text_search.NAMED))
+    filed = [
+        filed_condition(session, term.filter, term.value)
+        for term in text_search.named_terms(names, units)
+    ]
+    return or_(words, *filed)
 
 
 def conditions(

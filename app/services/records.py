@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import String, bindparam, cast, literal, union_all
 from sqlmodel import Session, col, delete, select
 
-from app import folding
+from app import analysis
 from app.errors import ErrorCode, Loc
 from app.models import (
     ActionLine,
@@ -189,18 +189,17 @@ def _columns(data: ProjectDraft) -> dict[str, Any]:
 
 
 def search_document(data: ProjectDraft) -> str:
-    """What full-text search indexes: titles, summaries, descriptions in every
-    language, the organisations' names and the keywords, folded."""
-    texts: list[str | None] = [
-        getattr(getattr(data, field), lang)
-        for field in ("title", "summary", "description")
-        for lang in ("ar", "en", "fr")
-    ]
-    if data.lead_organization is not None:
-        texts.append(data.lead_organization.name)
-    texts += [partner.name for partner in data.partners]
-    texts += data.keywords
-    return folding.document(*texts)
+    """What full-text search indexes (app.analysis.entry_document): titles,
+    summaries and descriptions in every language, the keywords, the
+    organisations' names."""
+    texts = {
+        f"{field}_{lang}": getattr(getattr(data, field), lang)
+        for field in analysis.SEARCHED_FIELDS
+        for lang in analysis.LANGUAGES
+    }
+    names = [data.lead_organization.name if data.lead_organization else None]
+    names += [partner.name for partner in data.partners]
+    return analysis.entry_document(texts, data.keywords, names)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import islice
 from typing import Any
 
+import numpy as np
 from pydantic import TypeAdapter
 from pyroaring import BitMap
-from sqlalchemy import ColumnElement, and_, func, or_, text
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -29,12 +29,21 @@ from app.schemas.search import (
     ProjectSearchPage,
     SearchParams,
     SortOrder,
+    Suggestion,
+    SuggestionKind,
 )
-from app.services import catalog_index, records
+from app.services import catalog_index, records, text_search
 from app.services.facets import facet_counts, indexed_facet_counts
-from app.services.filters import check_codes, matching
-from app.services.projects import public_records
+from app.services.filters import (
+    check_codes,
+    filed_condition,
+    lookup_ids,
+    matching,
+    term_labels,
+)
+from app.services.projects import public_condition, public_records
 from app.services.records import PublicEntry
+from app.services.text_search import lookups
 
 MAX_ID = 2**63  # ids are BIGINT-safe on every backend; larger ones are not ours
 
@@ -83,13 +92,18 @@ def _encode(payload: list[Any]) -> str:
 
 
 def _decode(cursor: str, sort: SortOrder) -> list[Any]:
-    """[sort, key, id] or [sort, offset]; a cursor of another sort is refused."""
+    """[sort, key, id], or [relevance, score, publication key, id]; a cursor
+    of another sort is refused."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded))
         if not isinstance(payload, list) or payload[0] != sort.value:
             raise ValueError(cursor)
-        numbers = [payload[-1]] if sort == SortOrder.RELEVANCE else [payload[2]]
+        if sort == SortOrder.RELEVANCE:
+            _sort, score, published, pid = payload
+            numbers = [score, published + MAX_ID, pid]
+        else:
+            numbers = [payload[2]]
         if not all(isinstance(n, int) and 0 <= n < MAX_ID for n in numbers):
             raise ValueError(cursor)
         if sort != SortOrder.RELEVANCE:
@@ -105,36 +119,59 @@ def _after(ordering: Ordering, key: Any, value: Any, pid: int) -> ColumnElement[
     return or_(key > value, and_(key == value, col(Project.id) > pid))
 
 
-def _by_relevance(session: Session, q: str) -> Any:
-    """An ORDER BY clause putting the best matches first, per backend."""
-    words = analysis.words(q)
-    if session.get_bind().dialect.name == "sqlite":
-        expression = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        return text(  # bm25: lower is better
-            "(SELECT bm25(project_fts) FROM project_fts "
-            "WHERE project_fts MATCH :rank_q AND project_fts.rowid = project.id) ASC"
-        ).bindparams(rank_q=expression.strip())
-    tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"])
-    return text(
-        "ts_rank(project.search_vector, to_tsquery('simple', :rank_q)) DESC"
-    ).bindparams(rank_q=tsquery)
-
-
-def _page_by_relevance(
-    session: Session, base: SelectOfScalar[Project], params: SearchParams
-) -> tuple[list[Project], str | None]:
-    assert params.q is not None
-    offset = _decode(params.cursor, SortOrder.RELEVANCE)[-1] if params.cursor else 0
-    rows = list(
-        session.exec(
-            base.order_by(_by_relevance(session, params.q), col(Project.id))
-            .offset(offset)
-            .limit(params.limit + 1)
+def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
+    """`q`'s ranking from plain SQL: every lookup and every named term's
+    entries queried, ranked by services.text_search as the index ranks."""
+    units = analysis.parse_query(q)
+    dialect = session.get_bind().dialect.name
+    published: dict[int, int] = {
+        int(pid or 0): catalog_index.published_key(moment, dialect)
+        for pid, moment in session.exec(
+            select(col(Project.id), col(Project.published_at)).where(public_condition())
         ).all()
-    )
-    more = len(rows) > params.limit
-    next_cursor = _encode(["relevance", offset + params.limit]) if more else None
-    return rows[: params.limit], next_cursor
+    }
+    public = BitMap(published)
+    places = [
+        [(w, BitMap(lookup_ids(session, lookup)) & public) for w, lookup in lookups(u)]
+        for u in units
+    ]
+    names = text_search.term_names(term_labels(session, text_search.NAMED))
+    for term in text_search.named_terms(names, units):
+        condition = filed_condition(session, term.filter, term.value)
+        filed = BitMap(
+            int(pid or 0)
+            for pid in session.exec(select(col(Project.id)).where(condition)).all()
+        )
+        for position in term.units:
+            places[position].append((text_search.FILED, filed & public))
+
+    def keys(ids: np.ndarray) -> np.ndarray:
+        return np.array([published[int(pid)] for pid in ids], dtype=np.int64)
+
+    return text_search.rank(places, keys)
+
+
+def _relevance_page(
+    ranking: text_search.Ranking, cursor: str | None, matched: BitMap, size: int
+) -> list[tuple[int, int]]:
+    """(position, id) of up to `size` entries of `matched` in `ranking`, after
+    the cursor's entry (a keyset: its score, publication time and id)."""
+    start = 0
+    if cursor:
+        _sort, score, published, pid = _decode(cursor, SortOrder.RELEVANCE)
+        start = ranking.start_after(score, published, pid)
+    page: list[tuple[int, int]] = []
+    for chunk in range(start, len(ranking), 4096):
+        for offset, pid in enumerate(ranking.ids[chunk : chunk + 4096].tolist()):
+            if pid in matched:
+                page.append((chunk + offset, pid))
+                if len(page) == size:
+                    return page
+    return page
+
+
+def _relevance_cursor(ranking: text_search.Ranking, position: int) -> str:
+    return _encode([SortOrder.RELEVANCE.value, *(-k for k in ranking.key(position))])
 
 
 def _page_by_key(
@@ -170,6 +207,25 @@ def _page_by_key(
     return [project for project, _key in rows], next_cursor
 
 
+def _reference_relevance_page(
+    session: Session, base: SelectOfScalar[Project], params: SearchParams
+) -> tuple[list[Project], str | None]:
+    assert params.q is not None
+    ranking = _reference_ranking(session, params.q)
+    matched = BitMap(int(project.id or 0) for project in session.exec(base).all())
+    found = _relevance_page(ranking, params.cursor, matched, params.limit + 1)
+    more = len(found) > params.limit
+    found = found[: params.limit]
+    by_id = {
+        p.id: p
+        for p in session.exec(
+            select(Project).where(col(Project.id).in_([pid for _at, pid in found]))
+        ).all()
+    }
+    cursor = _relevance_cursor(ranking, found[-1][0]) if more else None
+    return [by_id[pid] for _at, pid in found], cursor
+
+
 def reference_search(
     session: Session, *, params: SearchParams, locale: str
 ) -> ProjectSearchPage:
@@ -180,8 +236,8 @@ def reference_search(
     base = matching(session, params)
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
-    if sort == SortOrder.RELEVANCE and params.q and analysis.words(params.q):
-        page, next_cursor = _page_by_relevance(session, base, params)
+    if sort == SortOrder.RELEVANCE and params.q and analysis.parse_query(params.q):
+        page, next_cursor = _reference_relevance_page(session, base, params)
     else:
         sort = SortOrder.NEWEST if sort == SortOrder.RELEVANCE else sort
         page, next_cursor = _page_by_key(session, base, params, sort, locale)
@@ -215,13 +271,14 @@ def _indexed_page(
     size = params.limit + 1
     if sort == SortOrder.RELEVANCE:
         assert params.q is not None
-        offset = _decode(params.cursor, sort)[-1] if params.cursor else 0
-        ranking = catalog_index.ranked(session, snap, params.q)
-        hits = (pid for pid in ranking if pid in matched)
-        page = _in_order(session, snap, list(islice(hits, offset, offset + size)))
+        ranking = catalog_index.text_answer(session, snap, params.q).ranking
+        found = _relevance_page(ranking, params.cursor, matched, size)
+        positions = {pid: position for position, pid in found}
+        page = _in_order(session, snap, [pid for _at, pid in found])
         more = len(page) > params.limit
-        cursor = _encode([sort.value, offset + params.limit]) if more else None
-        return [entry for _pid, entry in page[: params.limit]], cursor
+        page = page[: params.limit]
+        cursor = _relevance_cursor(ranking, positions[page[-1][0]]) if more else None
+        return [entry for _pid, entry in page], cursor
     after = None
     if params.cursor:
         _sort, value, pid = _decode(params.cursor, sort)
@@ -237,6 +294,95 @@ def _indexed_page(
     return [entry for _pid, entry in page], cursor
 
 
+MAX_FILTER_SUGGESTIONS = 3
+
+
+def _replaced(q: str, word: str, other: str) -> str:
+    """`q` with the whitespace-separated chunk holding `word` made `other`."""
+    chunks = q.split()
+    for i, chunk in enumerate(chunks):
+        if word in analysis.words(chunk):
+            chunks[i] = other
+            break
+    return " ".join(chunks)
+
+
+def _text_suggestions(
+    session: Session,
+    snap: catalog_index.Snapshot,
+    params: SearchParams,
+    sets: dict[str, BitMap],
+    locale: str,
+) -> list[Suggestion]:
+    """The filters the query names (with the entries each would leave) and a
+    spelling for each word found nowhere."""
+    assert params.q is not None
+    answer = catalog_index.text_answer(session, snap, params.q)
+    others = catalog_index.intersection(snap, sets, without="q")
+    names = snap.terms.names(locale)
+    found: list[Suggestion] = []
+    for term in answer.named:
+        if term.value in (getattr(params, term.filter) or []):
+            continue
+        filed = catalog_index.filed_under(snap, term.filter, term.value)
+        count = others.intersection_cardinality(filed)
+        if count:
+            found.append(
+                Suggestion(
+                    kind=SuggestionKind.FILTER,
+                    filter=term.filter,
+                    value=term.value,
+                    label=names[term.filter].get(term.value),
+                    count=count,
+                )
+            )
+    found.sort(key=lambda s: -s.count)
+    found = found[:MAX_FILTER_SUGGESTIONS]
+    units = analysis.parse_query(params.q)
+    for position in answer.unmatched:
+        unit = units[position]
+        if unit.is_phrase:
+            continue
+        closest = catalog_index.spelling(session, snap, unit.words[0])
+        if closest is not None:
+            other, count = closest
+            q = _replaced(params.q, unit.words[0], other)
+            found.append(
+                Suggestion(
+                    kind=SuggestionKind.SPELLING,
+                    word=unit.words[0],
+                    q=q,
+                    count=count,
+                )
+            )
+    return found
+
+
+def _suggestions(
+    session: Session,
+    snap: catalog_index.Snapshot,
+    params: SearchParams,
+    sets: dict[str, BitMap],
+    total: int,
+    locale: str,
+) -> list[Suggestion]:
+    """Ways on from an answer; when it is empty, also each filter (or the
+    words, "q") whose leaving out would find entries."""
+    found: list[Suggestion] = []
+    if params.q and analysis.parse_query(params.q):
+        found += _text_suggestions(session, snap, params, sets, locale)
+    if total == 0:
+        for name in sets:  # "q" too: the query's words left out
+            count = len(catalog_index.intersection(snap, sets, without=name))
+            if count:
+                found.append(
+                    Suggestion(
+                        kind=SuggestionKind.DROP_FILTER, filter=name, count=count
+                    )
+                )
+    return found
+
+
 @dataclass(frozen=True)
 class _Found:
     """A page of results before it becomes a model or JSON."""
@@ -245,6 +391,7 @@ class _Found:
     total: int
     next_cursor: str | None
     facets: dict[str, list[FacetCount]]
+    suggestions: list[Suggestion]
 
     def page(self, items: list[ProjectPublic]) -> ProjectSearchPage:
         return ProjectSearchPage(
@@ -252,6 +399,7 @@ class _Found:
             total=self.total,
             next_cursor=self.next_cursor,
             facets=self.facets,
+            suggestions=self.suggestions,
         )
 
 
@@ -259,13 +407,10 @@ def _search(session: Session, params: SearchParams, locale: str) -> _Found:
     snap = catalog_index.snapshot(session)
     check_codes(session, params, known=snap.terms.labels)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
-    if sort == SortOrder.RELEVANCE and not (params.q and analysis.words(params.q)):
+    if sort == SortOrder.RELEVANCE and not (
+        params.q and analysis.parse_query(params.q)
+    ):
         sort = SortOrder.NEWEST
-    if sort == SortOrder.RELEVANCE:
-        assert params.q is not None
-        # Ranked first: the text filter then takes its entries from the
-        # ranking instead of running the full-text match a second time.
-        catalog_index.ranked(session, snap, params.q)
     sets = catalog_index.filter_sets(session, snap, params)
     matched = catalog_index.intersection(snap, sets)
     if sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
@@ -279,6 +424,7 @@ def _search(session: Session, params: SearchParams, locale: str) -> _Found:
         total=len(matched),
         next_cursor=next_cursor,
         facets=indexed_facet_counts(snap, sets, locale),
+        suggestions=_suggestions(session, snap, params, sets, len(matched), locale),
     )
 
 

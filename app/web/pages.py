@@ -17,18 +17,27 @@ from app.messages import (
     CHART_TITLES,
     EXPORT_COLUMNS,
     FACET_TITLES,
+    FILTER_TITLES,
     IMPLEMENTATION_STATUS_LABELS,
     LANGUAGE_NAMES,
     SCOPE_LABELS,
     SORT_LABELS,
+    SUGGEST_DROP,
+    SUGGEST_FILTER,
+    SUGGEST_SPELLING,
 )
 from app.models import ActionLine, Country, Sdg, User
 from app.schemas.project import ProjectPublic
-from app.schemas.search import SearchParams, SortOrder
+from app.schemas.search import (
+    ProjectSearchPage,
+    SearchParams,
+    SortOrder,
+    SuggestionKind,
+)
 from app.services import filters as catalog
 from app.services import projects, search
 from app.services.exports import Labels
-from app.web.rendering import render
+from app.web.rendering import format_number, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -100,6 +109,37 @@ def _without(params: SearchParams, removal: str) -> SearchParams:
     return params.model_copy(update={name: kept, "cursor": None})
 
 
+def _suggestion_links(
+    page: ProjectSearchPage, params: SearchParams, locale: str
+) -> list[dict[str, str]]:
+    """The answer's suggestions as links: the filter added, the query spelt
+    another way, or a filter left out."""
+    links = []
+    for suggestion in page.suggestions:
+        count = format_number(suggestion.count, locale)
+        if suggestion.kind == SuggestionKind.FILTER:
+            assert suggestion.filter is not None
+            term = suggestion.label or str(suggestion.value)
+            if suggestion.filter == "action_line":
+                term = f"{suggestion.value} {term}"
+            chosen = [*getattr(params, suggestion.filter), suggestion.value]
+            text = translate(locale, SUGGEST_FILTER, term=term, count=count)
+            href = _query(params, cursor=None, **{suggestion.filter: chosen})
+        elif suggestion.kind == SuggestionKind.SPELLING:
+            text = translate(locale, SUGGEST_SPELLING, q=suggestion.q, count=count)
+            href = _query(params, cursor=None, q=suggestion.q)
+        else:
+            assert suggestion.filter is not None
+            name = translate(locale, FILTER_TITLES[suggestion.filter])
+            text = translate(locale, SUGGEST_DROP, filter=name, count=count)
+            dropped: dict[str, Any] = {suggestion.filter: None}
+            if suggestion.filter == "year":
+                dropped = {"year_from": None, "year_to": None}
+            href = _query(params, cursor=None, **dropped)
+        links.append({"text": text, "href": "/projects?" + href})
+    return links
+
+
 @router.get("/projects", name="catalog_page", response_model=None)
 def catalog_page(
     request: Request,
@@ -169,6 +209,7 @@ def catalog_page(
             ],
             "facets": facets,
             "chips": chips,
+            "suggestions": _suggestion_links(page, params, locale),
             "names": _names(session, locale),
             "export_base": "/api/v1/projects/export?"
             + _query(params, cursor=None, limit=None, sort=None),

@@ -47,6 +47,10 @@ def _number(value: int | float) -> str:
     return _formatted(value, _locale.get())
 
 
+def format_number(value: int | float, locale: str) -> str:
+    return _formatted(value, locale)
+
+
 @lru_cache(maxsize=4096)
 def _formatted(value: int | float, locale: str) -> str:
     """A number in `locale`'s digits and grouping (Babel takes ~0.1 ms each; a

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Table, inspect, select, text
 from sqlmodel import Session
 
-from app import folding
+from app import analysis, folding
 from app.models import ProjectStatus
 from app.schemas.project import ProjectCreate, ProjectDraft
 from app.services import filters, projects, records
@@ -48,7 +48,9 @@ def drawn(session: Session, count: int) -> list[generate.Entry]:
 
 @cache
 def _shares(count: int) -> dict[str, float]:
-    documents = [set(records.search_document(e.draft).split()) for e in _drawn[count]]
+    documents = [
+        analysis.surface_words(records.search_document(e.draft)) for e in _drawn[count]
+    ]
     words = (generate.FREQUENT_WORD, generate.RARE_WORD, generate.ENGLISH_WORD)
     return {w: sum(w in d for d in documents) / len(documents) for w in words}
 
@@ -138,11 +140,21 @@ class TestBulkPath:
             found = set(
                 session.execute(select(table.c.public_id).where(condition)).scalars()
             )
-        planted = {
-            pid
-            for pid, document in documents.items()
-            if generate.FREQUENT_WORD in document.split()
+        (unit,) = analysis.parse_query(generate.FREQUENT_WORD)
+        stems = {
+            f"{c + analysis.STEMMED}{s}"
+            for c in analysis.FIELD_CLASSES
+            for s in unit.stems
         }
+
+        def holds(document: str) -> bool:  # the word (or a longer one), or its stem
+            terms = document.split()
+            return any(
+                t[:1] in "123" and t[1:].startswith(generate.FREQUENT_WORD)
+                for t in terms
+            ) or not stems.isdisjoint(terms)
+
+        planted = {pid for pid, document in documents.items() if holds(document)}
         assert found == planted
         assert 0 < len(found) < SAMPLE
 

@@ -14,6 +14,7 @@ from tests.support.databases import build_template
 
 FULL_TEXT_SEARCH = "7a875fbed973"  # the revision that adds search_document
 CATALOG_CHANGE_LOG = "6f7a8b9c0d1e"  # the one before the look-alikes' refold
+LOOK_ALIKES_REFOLD = "7b8c9d0e1f2a"  # the one before terms by field and stem
 
 
 def schema_differences(url: str) -> list[Any]:
@@ -116,8 +117,8 @@ class TestMigrationsKeepData:
                 ).scalars()
             )
         assert "الواحات" not in documents  # every row was folded again
-        assert any(" ذكاء " in f" {d} " for d in documents)  # «الذكاء» -> «ذكاء»
-        assert not any(" الذكاء " in f" {d} " for d in documents)
+        assert any(" 1ذكاء " in f" {d} " for d in documents)  # «الذكاء» -> «ذكاء»
+        assert not any("الذكاء" in d for d in documents)
         engine.dispose()
 
     def test_search_documents_are_refolded_for_look_alikes_and_prefixes(
@@ -144,5 +145,28 @@ class TestMigrationsKeepData:
                     "WHERE id = (SELECT min(id) FROM project)"
                 )
             ).scalar_one()
-        assert document.startswith("طاقه تقنيه ")  # ی is ي; وبال dropped
+        assert document.startswith("1طاقه 1تقنيه ")  # ی is ي; وبال dropped
+        engine.dispose()
+
+    def test_search_documents_are_indexed_by_field_with_their_stems(
+        self, empty_database: str
+    ) -> None:
+        build_template(empty_database, demo=True)
+        migrate.downgrade(empty_database, LOOK_ALIKES_REFOLD)
+        engine = make_engine(empty_database)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE project SET search_document = 'مشاريع'"))
+
+        migrate.upgrade(empty_database)
+
+        with engine.connect() as connection:
+            documents = list(
+                connection.execute(
+                    text("SELECT search_document FROM project")
+                ).scalars()
+            )
+        terms = {term for document in documents for term in document.split()}
+        assert all(term[0] in "0123456" for term in terms)
+        assert "1مشاريع" not in terms or "4مشروع" in terms  # the stem beside it
+        assert any(t.startswith("4") for t in terms)  # titles' stems
         engine.dispose()

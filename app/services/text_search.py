@@ -1,0 +1,280 @@
+"""What a text query looks up and how its answers are ranked, for every path.
+
+A query is its units (`analysis.parse_query`: words and quoted phrases). Each
+unit is looked up as index terms per field class (`analysis.document`), and a
+unit naming a taxonomy term or a country ("agriculture", «تونس», "Maroc")
+also finds the entries filed under it. An entry matches when it matches any
+unit; the ranking puts first the entries matching the most units, then the
+best places they were found in (title > summary > body; the word as typed >
+its stem; filed under a named term counts between a title and a summary),
+then the newest. The catalog index (per snapshot, cached) and the plain SQL
+reference fetch the same lookups and rank here, so both backends and both
+paths answer the same entries in the same order.
+"""
+
+import bisect
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+from pyroaring import BitMap
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from app import analysis
+from app.analysis import BODY, STEMMED, SUMMARY, TITLE, Unit
+
+# How much a unit found in each place weighs. Any matched unit outweighs all
+# the places of the others (MATCHED > the most a query's places can add).
+EXACT = {TITLE: 12, SUMMARY: 8, BODY: 4}
+STEM = {TITLE: 10, SUMMARY: 6, BODY: 2}
+FILED = 9
+# A unit's score: its best place's weight, then how many places it was found
+# in (the word in the title and the summary beats the word in the title).
+PLACES = 16  # more than a unit's places (3 exact, 3 per stem, filed)
+MATCHED = 2**16
+assert analysis.MAX_UNITS * (EXACT[TITLE] + 1) * PLACES < MATCHED
+
+# The taxonomies a query can name, with the words that name none of their terms
+# alone: "E-health" is named by "health", «الصحة الإلكترونية» by «الصحة»,
+# "Cybersanté" by "santé".
+NAMED = ("action_line", "sdg", "country", "sub_region", "technology", "target_group")
+_GENERIC = frozenset(
+    {
+        analysis.stem("e", "en"),
+        analysis.stem("electronic", "en"),
+        analysis.stem("électronique", "fr"),
+    }
+) | frozenset(analysis.stem(w) for w in analysis.words("الإلكتروني الإلكترونية"))
+_CYBER = "cyber"
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Index terms in a row (one, or a phrase's), the last maybe a prefix."""
+
+    terms: tuple[str, ...]
+    prefix: bool = False
+
+    def fts5(self) -> str:
+        """An FTS5 phrase (the terms are letters and digits: nothing to escape)."""
+        return '"' + " ".join(self.terms) + '"' + ("*" if self.prefix else "")
+
+    def tsquery(self) -> str:
+        """A tsquery literal (quoted lexemes: no parser, no dictionary)."""
+        lexemes = [f"'{term}'" for term in self.terms]
+        if self.prefix:
+            lexemes[-1] += ":*"
+        return " <-> ".join(lexemes)
+
+
+def lookups(unit: Unit) -> list[tuple[int, Lookup]]:
+    """(weight, lookup) of each place `unit` may be found in."""
+    found: list[tuple[int, Lookup]] = []
+    for field_class, weight in EXACT.items():
+        terms = tuple(
+            w if w == analysis.GAP else f"{field_class}{w}" for w in unit.words
+        )
+        found.append((weight, Lookup(terms, unit.prefix)))
+    for field_class, weight in STEM.items():
+        for word_stem in sorted(unit.stems):
+            term = f"{field_class + STEMMED}{word_stem}"
+            found.append((weight, Lookup((term,))))
+    return found
+
+
+def any_lookup(units: Sequence[Unit]) -> list[Lookup]:
+    """Every lookup of `units`: an entry matching one matches the query."""
+    return list(dict.fromkeys(lookup for u in units for _w, lookup in lookups(u)))
+
+
+def fts5_any(units: Sequence[Unit]) -> str:
+    return " OR ".join(lookup.fts5() for lookup in any_lookup(units))
+
+
+def tsquery_any(units: Sequence[Unit]) -> str:
+    return " | ".join(f"({lookup.tsquery()})" for lookup in any_lookup(units))
+
+
+# --- queries that name a term -------------------------------------------------
+
+Labels = Mapping[str, Mapping[Any, Mapping[str, str]]]  # filter -> value -> names
+
+
+@dataclass(frozen=True, slots=True)
+class TermName:
+    """One name of a term, as the query side sees it."""
+
+    filter: str
+    value: Any
+    required: frozenset[str]  # stems the query must hold to name it
+    covered: frozenset[str]  # stems of the query the term stands for
+
+
+def _name_stems(name: str, lang: analysis.Language) -> list[str]:
+    found = []
+    for word in analysis.words(name):
+        if lang == "fr" and word.startswith(_CYBER) and len(word) > len(_CYBER) + 3:
+            found.append(analysis.stem(word[len(_CYBER) :], lang))
+        found.append(analysis.stem(word, lang))
+    return found
+
+
+def _aliases() -> dict[str, dict[str, list[str]]]:
+    loaded: dict[str, dict[str, list[str]]] = json.loads(
+        files("app").joinpath("data", "term_aliases.json").read_text(encoding="utf-8")
+    )
+    loaded.pop("_comment")
+    return loaded
+
+
+ALIASES = _aliases()
+
+
+def _term_name(
+    name: str, value: Any, text: str, lang: analysis.Language
+) -> TermName | None:
+    stems = _name_stems(text, lang)
+    required = frozenset(stems) - _GENERIC
+    if lang == "fr" and any(w.startswith(_CYBER) for w in analysis.words(text)):
+        required = frozenset(s for s in required if not s.startswith(_CYBER))
+    return TermName(name, value, required, frozenset(stems)) if required else None
+
+
+def term_names(labels: Labels) -> list[TermName]:
+    """The names of every term of the NAMED taxonomies: its names in the three
+    languages and its aliases (app/data/term_aliases.json)."""
+    found: list[TermName | None] = []
+    for name in NAMED:
+        aliases = ALIASES.get(name, {})
+        for value, names in labels.get(name, {}).items():
+            for lang, text in names.items():
+                found.append(_term_name(name, value, text, lang))  # type: ignore[arg-type]
+            for alias in aliases.get(str(value), []):
+                found.append(_term_name(name, value, alias, "en"))
+    return [term for term in found if term is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedTerm:
+    """A term the query names, and which of its units it stands for."""
+
+    filter: str
+    value: Any
+    units: frozenset[int]  # positions in the query's units
+
+
+def named_terms(names: Iterable[TermName], units: Sequence[Unit]) -> list[NamedTerm]:
+    """The terms `units` name: all of a name's required stems among the
+    query's word stems. A term counts once, with every unit it stands for."""
+    stems_of = {
+        i: u.stems | frozenset(_name_stems(u.words[0], "fr"))
+        for i, u in enumerate(units)
+        if not u.is_phrase
+    }
+    held = frozenset().union(*stems_of.values()) if stems_of else frozenset()
+    covered: dict[tuple[str, Any], set[int]] = {}
+    for name in names:
+        if name.required <= held:
+            key = (name.filter, name.value)
+            covered.setdefault(key, set()).update(
+                i for i, stems in stems_of.items() if stems & name.covered
+            )
+    return [NamedTerm(f, v, frozenset(i)) for (f, v), i in covered.items()]
+
+
+# --- ranking -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A query's matching entries, best first, with each one's score."""
+
+    ids: np.ndarray  # uint32
+    scores: np.ndarray  # int32, same order
+    published: np.ndarray  # int64, same order: the newest-order keys
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.ids.nbytes + self.scores.nbytes + self.published.nbytes)
+
+    def key(self, position: int) -> tuple[int, int, int]:
+        """The sort key at `position` (ascending = best first)."""
+        return (
+            -int(self.scores[position]),
+            -int(self.published[position]),
+            -int(self.ids[position]),
+        )
+
+    def start_after(self, score: int, published: int, pid: int) -> int:
+        """Where the page after an entry of this key starts: a keyset, so an
+        entry published between two pages neither repeats nor skips one."""
+        return bisect.bisect_right(
+            range(len(self.ids)), (-score, -published, -pid), key=self.key
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def hits(self) -> BitMap:
+        return BitMap(self.ids.tolist())
+
+
+Places = list[tuple[int, BitMap]]  # (weight, entries found there) of one unit
+
+
+def rank(
+    places: Sequence[Places], published: Callable[[np.ndarray], np.ndarray]
+) -> Ranking:
+    """Entries found anywhere in `places` (one list per unit), best first:
+    most units matched, then the sum of each unit's best weight (ties: the
+    number of places it was found in), then the
+    newest (`published`: the publication keys of an array of ids), then the
+    largest id."""
+    union = BitMap.union(BitMap(), *(hits for unit in places for _w, hits in unit))
+    ids = np.frombuffer(union.to_array(), dtype=np.uint32)
+    scores = np.zeros(len(ids), dtype=np.int32)
+    for unit in places:
+        best = np.zeros(len(ids), dtype=np.int32)
+        found = np.zeros(len(ids), dtype=np.int32)
+        for weight, hits in unit:
+            if hits:
+                at = np.searchsorted(ids, np.frombuffer(hits.to_array(), np.uint32))
+                best[at] = np.maximum(best[at], weight)
+                found[at] += 1
+        scores += (best * PLACES + found) + MATCHED * (best > 0)
+    keys = published(ids)
+    order = np.lexsort((-ids.astype(np.int64), -keys, -scores))
+    return Ranking(ids[order], scores[order], keys[order])
+
+
+# --- spelling ------------------------------------------------------------------
+
+
+def max_edits(word: str) -> int:
+    """How far a spelling suggestion may be from `word`: one edit for a short
+    word, two for a longer one."""
+    return 1 if len(word) <= 4 else 2
+
+
+def spellings(word: str, vocabulary: Mapping[str, int], limit: int = 5) -> list[str]:
+    """Words of `vocabulary` (word -> documents holding it) within
+    `max_edits` of `word`, closest first, then the most used."""
+    if not vocabulary or any(c.isdigit() for c in word):
+        return []
+    found = process.extract(
+        word,
+        list(vocabulary),
+        scorer=Levenshtein.distance,
+        score_cutoff=max_edits(word),
+        limit=limit * 4,
+    )
+    ranked = sorted(
+        (distance, -vocabulary[other], other)
+        for other, distance, _i in found
+        if other != word
+    )
+    return [other for _d, _n, other in ranked[:limit]]
