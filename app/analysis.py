@@ -144,12 +144,37 @@ def analyse(text: str, lang: Language = "en") -> list[Term]:
     return found
 
 
-def query_stems(word: str) -> frozenset[str]:
-    """The stems a query word may match: a query has no language, so a Latin
-    word is stemmed both as English and as French."""
+def _own_stems(word: str) -> frozenset[str]:
     if is_arabic(word):
         return frozenset({arabic_stem(word)})
     return frozenset(latin_stem(word, lang) for lang in LATIN_LANGUAGES)
+
+
+def _lexicon() -> dict[str, frozenset[str]]:
+    """Stem -> the stems of its group's words in all three languages
+    (`app/data/lexicon.json`), each stemmed in its own language."""
+    table: dict[str, set[str]] = {}
+    for group in _LEXICON_DATA["groups"]:  # type: ignore[attr-defined]
+        words = {lang: _folded_word(word) for lang, word in group.items()}
+        stems = {stem(word, lang) for lang, word in words.items()}
+        for word in words.values():
+            for key in _own_stems(word):
+                table.setdefault(key, set()).update(stems)
+    return {key: frozenset(found) for key, found in table.items()}
+
+
+_LEXICON_DATA = _data("lexicon.json")
+LEXICON = _lexicon()
+
+
+@lru_cache(maxsize=16_384)
+def query_stems(word: str) -> frozenset[str]:
+    """The stems a query word may match: a query has no language, so a Latin
+    word is stemmed both as English and as French; with each stem, the stems
+    of its translations in the domain's lexicon («صحة» also finds "health"
+    and «santé»)."""
+    own = _own_stems(word)
+    return own.union(*(LEXICON.get(s, frozenset()) for s in own))
 
 
 # --- the stored document and the query, as the index sees them ---------------

@@ -752,16 +752,42 @@ def filed_under(snap: Snapshot, name: str, value: Any) -> BitMap:
 
 @dataclass(frozen=True)
 class TextAnswer:
-    """A text query's matching entries, best first, and the terms it names."""
+    """A text query's matching entries, best first, the terms it names and the
+    words it searched for others (services.text_search.resolve)."""
 
     ranking: text_search.Ranking
     hits: BitMap
     named: list[text_search.NamedTerm]
-    unmatched: tuple[int, ...]  # positions of the units found nowhere
+    corrections: dict[str, str]
 
     @property
     def nbytes(self) -> int:
         return self.ranking.nbytes + len(self.hits.serialize())
+
+
+def _places(session: Session, snap: Snapshot, unit: Unit) -> list[tuple[int, BitMap]]:
+    return [(w, _lookup_hits(session, snap, lookup)) for w, lookup in lookups(unit)]
+
+
+def unit_hits(session: Session, snap: Snapshot, word: str) -> BitMap:
+    """The approved entries holding `word` (folded) or one of its stems."""
+    unit = Unit((word,), analysis.query_stems(word))
+    return _union(hits for _w, hits in _places(session, snap, unit))
+
+
+def resolved(session: Session, snap: Snapshot, q: str) -> text_search.Resolved:
+    """`q` as searched among this snapshot's entries."""
+
+    def found(unit: Unit) -> bool:
+        return any(hits for _w, hits in _places(session, snap, unit))
+
+    def closest(word: str) -> list[str]:
+        vocabulary = index_for(session).vocabulary(session)
+        return text_search.spellings(word, vocabulary)
+
+    return text_search.resolve(
+        analysis.parse_query(q), snap.terms.search_names(), found, closest
+    )
 
 
 def text_answer(session: Session, snap: Snapshot, q: str) -> TextAnswer:
@@ -770,38 +796,20 @@ def text_answer(session: Session, snap: Snapshot, q: str) -> TextAnswer:
     units = tuple(analysis.parse_query(q))
 
     def compute() -> TextAnswer:
-        named = text_search.named_terms(snap.terms.search_names(), units)
-        places = [
-            [(w, _lookup_hits(session, snap, lookup)) for w, lookup in lookups(unit)]
-            for unit in units
-        ]
-        for term in named:
+        query = resolved(session, snap, q)
+        places = [_places(session, snap, unit) for unit in query.units]
+        for term in query.named:
             filed = filed_under(snap, term.filter, term.value)
             for position in term.units:
                 places[position].append((text_search.FILED, filed))
         published = np.frombuffer(snap.published, dtype=np.int64)
-        ranking = text_search.rank(places, lambda ids: published[ids])
-        unmatched = tuple(
-            i for i, unit in enumerate(places) if not any(h for _w, h in unit)
+        ranking = text_search.rank(
+            places, lambda ids: published[ids], len(snap.approved)
         )
-        return TextAnswer(ranking, ranking.hits(), named, unmatched)
+        return TextAnswer(ranking, ranking.hits(), query.named, query.corrections)
 
     found: TextAnswer = snap.cached_text(("query", units), compute)
     return found
-
-
-def spelling(session: Session, snap: Snapshot, word: str) -> tuple[str, int] | None:
-    """The closest word of the index that approved entries hold, and how many
-    hold it, for a query word found nowhere."""
-    vocabulary = index_for(session).vocabulary(session)
-    for other in text_search.spellings(word, vocabulary):
-        unit = Unit((other,), analysis.query_stems(other))
-        found = _union(
-            _lookup_hits(session, snap, lookup) for _w, lookup in lookups(unit)
-        )
-        if found:
-            return other, len(found)
-    return None
 
 
 def text_hits(session: Session, snap: Snapshot, q: str) -> BitMap:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app import analysis
+from app.analysis import Unit
 from app.errors import ErrorCode, InvalidInput
 from app.models import (
     ActionLine,
@@ -226,15 +227,10 @@ def filed_condition(session: Session, name: str, value: Any) -> ColumnElement[bo
     return condition
 
 
-def text_match(session: Session, q: str) -> Any:
-    """Entries matching any unit of `q` (services.text_search): a word or
-    phrase in their text, or filed under a term the query names."""
-    units = analysis.parse_query(q)
-    if not units:
-        return None
-    words: Any
+def _words_condition(session: Session, units: list[Unit]) -> Any:
+    """Entries holding any lookup of `units` in their search document."""
     if session.get_bind().dialect.name == "sqlite":
-        words = col(Project.id).in_(
+        return col(Project.id).in_(
             select(literal_column("rowid"))
             .select_from(text("project_fts"))
             .where(
@@ -243,16 +239,39 @@ def text_match(session: Session, q: str) -> Any:
                 )
             )
         )
-    else:
-        words = text("project.search_vector @@ CAST(:tsquery AS tsquery)").bindparams(
-            tsquery=text_search.tsquery_any(units)
+    return text("project.search_vector @@ CAST(:tsquery AS tsquery)").bindparams(
+        tsquery=text_search.tsquery_any(units)
+    )
+
+
+def resolved_query(session: Session, q: str) -> text_search.Resolved:
+    """`q` as searched (services.text_search.resolve), from plain SQL."""
+    words: dict[str, int] | None = None
+
+    def found(unit: Unit) -> bool:
+        query = select(col(Project.id)).where(
+            projects.public_condition(), _words_condition(session, [unit])
         )
+        return session.exec(query.limit(1)).first() is not None
+
+    def closest(word: str) -> list[str]:
+        nonlocal words
+        if words is None:
+            words = index_words(session)
+        return text_search.spellings(word, words)
+
     names = text_search.term_names(term_labels(session, text_search.NAMED))
-    filed = [
-        filed_condition(session, term.filter, term.value)
-        for term in text_search.named_terms(names, units)
-    ]
-    return or_(words, *filed)
+    return text_search.resolve(analysis.parse_query(q), names, found, closest)
+
+
+def text_match(session: Session, q: str) -> Any:
+    """Entries matching any unit of `q` as searched (services.text_search): a
+    word or phrase in their text, or filed under a term the query names."""
+    if not analysis.parse_query(q):
+        return None
+    query = resolved_query(session, q)
+    filed = [filed_condition(session, term.filter, term.value) for term in query.named]
+    return or_(_words_condition(session, query.units), *filed)
 
 
 def conditions(

@@ -39,7 +39,7 @@ from app.services.filters import (
     filed_condition,
     lookup_ids,
     matching,
-    term_labels,
+    resolved_query,
 )
 from app.services.projects import public_condition, public_records
 from app.services.records import PublicEntry
@@ -122,7 +122,7 @@ def _after(ordering: Ordering, key: Any, value: Any, pid: int) -> ColumnElement[
 def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
     """`q`'s ranking from plain SQL: every lookup and every named term's
     entries queried, ranked by services.text_search as the index ranks."""
-    units = analysis.parse_query(q)
+    query = resolved_query(session, q)
     dialect = session.get_bind().dialect.name
     published: dict[int, int] = {
         int(pid or 0): catalog_index.published_key(moment, dialect)
@@ -133,10 +133,9 @@ def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
     public = BitMap(published)
     places = [
         [(w, BitMap(lookup_ids(session, lookup)) & public) for w, lookup in lookups(u)]
-        for u in units
+        for u in query.units
     ]
-    names = text_search.term_names(term_labels(session, text_search.NAMED))
-    for term in text_search.named_terms(names, units):
+    for term in query.named:
         condition = filed_condition(session, term.filter, term.value)
         filed = BitMap(
             int(pid or 0)
@@ -148,7 +147,7 @@ def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
     def keys(ids: np.ndarray) -> np.ndarray:
         return np.array([published[int(pid)] for pid in ids], dtype=np.int64)
 
-    return text_search.rank(places, keys)
+    return text_search.rank(places, keys, len(public))
 
 
 def _relevance_page(
@@ -338,23 +337,16 @@ def _text_suggestions(
             )
     found.sort(key=lambda s: -s.count)
     found = found[:MAX_FILTER_SUGGESTIONS]
-    units = analysis.parse_query(params.q)
-    for position in answer.unmatched:
-        unit = units[position]
-        if unit.is_phrase:
-            continue
-        closest = catalog_index.spelling(session, snap, unit.words[0])
-        if closest is not None:
-            other, count = closest
-            q = _replaced(params.q, unit.words[0], other)
-            found.append(
-                Suggestion(
-                    kind=SuggestionKind.SPELLING,
-                    word=unit.words[0],
-                    q=q,
-                    count=count,
-                )
+    for word, other in answer.corrections.items():
+        count = len(catalog_index.unit_hits(session, snap, other))
+        found.append(
+            Suggestion(
+                kind=SuggestionKind.SPELLING,
+                word=word,
+                q=_replaced(params.q, word, other),
+                count=count,
             )
+        )
     return found
 
 

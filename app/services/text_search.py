@@ -14,6 +14,7 @@ paths answer the same entries in the same order.
 
 import bisect
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -27,8 +28,8 @@ from rapidfuzz.distance import Levenshtein
 from app import analysis
 from app.analysis import BODY, STEMMED, SUMMARY, TITLE, Unit
 
-# How much a unit found in each place weighs. Any matched unit outweighs all
-# the places of the others (MATCHED > the most a query's places can add).
+# How much a unit found in each place weighs. A unit's rarity (thousandths)
+# outweighs all the places of the others: MATCHED > the most they can add.
 EXACT = {TITLE: 12, SUMMARY: 8, BODY: 4}
 STEM = {TITLE: 10, SUMMARY: 6, BODY: 2}
 FILED = 9
@@ -186,6 +187,46 @@ def named_terms(names: Iterable[TermName], units: Sequence[Unit]) -> list[NamedT
     return [NamedTerm(f, v, frozenset(i)) for (f, v), i in covered.items()]
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A query as searched: its units (a word found nowhere replaced by the
+    closest word the catalog holds), the terms they name, the replacements."""
+
+    units: list[Unit]
+    named: list[NamedTerm]
+    corrections: dict[str, str]  # word as typed -> word searched
+
+
+def resolve(
+    units: Sequence[Unit],
+    names: Iterable[TermName],
+    found: Callable[[Unit], bool],
+    closest: Callable[[str], Iterable[str]],
+) -> Resolved:
+    """`units` as searched: a word that no published entry holds and that
+    names no term is searched as its closest spelling that one holds
+    ("helth" as "health"), so a misspelt word still finds something. `found`
+    tells whether a unit finds a published entry; `closest`, the candidate
+    spellings of a word, best first (`spellings`)."""
+    names = list(names)
+    named = named_terms(names, units)
+    covered = {position for term in named for position in term.units}
+    searched = list(units)
+    corrections: dict[str, str] = {}
+    for position, unit in enumerate(units):
+        if unit.is_phrase or position in covered or found(unit):
+            continue
+        for other in closest(unit.words[0]):
+            candidate = Unit((other,), analysis.query_stems(other))
+            if found(candidate):
+                searched[position] = candidate
+                corrections[unit.words[0]] = other
+                break
+    if corrections:
+        named = named_terms(names, searched)
+    return Resolved(searched, named, corrections)
+
+
 # --- ranking -------------------------------------------------------------------
 
 
@@ -194,7 +235,7 @@ class Ranking:
     """A query's matching entries, best first, with each one's score."""
 
     ids: np.ndarray  # uint32
-    scores: np.ndarray  # int32, same order
+    scores: np.ndarray  # int64, same order
     published: np.ndarray  # int64, same order: the newest-order keys
 
     @property
@@ -226,26 +267,43 @@ class Ranking:
 Places = list[tuple[int, BitMap]]  # (weight, entries found there) of one unit
 
 
+def rarity(total: int, holding: int) -> int:
+    """How much matching a unit says, from how many of the `total` entries
+    hold it: BM25's inverse document frequency, ln(1 + (N - n + 0.5) /
+    (n + 0.5)), as Lucene computes it, in thousandths (never 0 for a unit
+    that matches). In a catalog where nearly every entry is about AI,
+    «الذكاء الاصطناعي» says little and «الصحة» much."""
+    if not holding:
+        return 0
+    return max(1, round(math.log1p((total - holding + 0.5) / (holding + 0.5)) * 1000))
+
+
 def rank(
-    places: Sequence[Places], published: Callable[[np.ndarray], np.ndarray]
+    places: Sequence[Places],
+    published: Callable[[np.ndarray], np.ndarray],
+    total: int,
 ) -> Ranking:
-    """Entries found anywhere in `places` (one list per unit), best first:
-    most units matched, then the sum of each unit's best weight (ties: the
-    number of places it was found in), then the
-    newest (`published`: the publication keys of an array of ids), then the
-    largest id."""
+    """Entries found anywhere in `places` (one list per unit), best first: by
+    the sum of the rarity of the units each matches (so matching every word
+    beats matching some of them, and the rarer words count for more), then by
+    the best place each unit was found in (title > summary > body; as typed >
+    stem) and how many places, then the newest (`published`: the publication
+    keys of an array of ids), then the largest id. `total`: the entries
+    searched (the published ones)."""
     union = BitMap.union(BitMap(), *(hits for unit in places for _w, hits in unit))
     ids = np.frombuffer(union.to_array(), dtype=np.uint32)
-    scores = np.zeros(len(ids), dtype=np.int32)
+    scores = np.zeros(len(ids), dtype=np.int64)
     for unit in places:
-        best = np.zeros(len(ids), dtype=np.int32)
-        found = np.zeros(len(ids), dtype=np.int32)
+        best = np.zeros(len(ids), dtype=np.int64)
+        found = np.zeros(len(ids), dtype=np.int64)
         for weight, hits in unit:
             if hits:
                 at = np.searchsorted(ids, np.frombuffer(hits.to_array(), np.uint32))
                 best[at] = np.maximum(best[at], weight)
                 found[at] += 1
-        scores += (best * PLACES + found) + MATCHED * (best > 0)
+        holding = len(BitMap.union(BitMap(), *(hits for _w, hits in unit)))
+        matched = rarity(total, holding) * MATCHED
+        scores += (best * PLACES + found) + matched * (best > 0)
     keys = published(ids)
     order = np.lexsort((-ids.astype(np.int64), -keys, -scores))
     return Ranking(ids[order], scores[order], keys[order])
