@@ -318,9 +318,9 @@ FILTER_TITLES: dict[str, str] = FACET_TITLES | {
     "q": N_("the words searched"),
 }
 SUGGESTIONS = N_("Suggestions")
-SUGGEST_FILTER = N_("Filter by %(term)s (%(count)s)")
-SUGGEST_SPELLING = N_('Did you mean "%(q)s"? (%(count)s)')
-SUGGEST_DROP = N_("Without %(filter)s (%(count)s)")
+SUGGEST_FILTER = N_("Filter by {term} ({count})")
+SUGGEST_SPELLING = N_('Did you mean "{q}"? ({count})')
+SUGGEST_DROP = N_("Without {filter} ({count})")
 SORT_LABELS: dict[str, str] = {
     "relevance": N_("Relevance"),
     "newest": N_("Newest"),

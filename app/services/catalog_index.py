@@ -618,16 +618,20 @@ class CatalogIndex:
     # The index's words, read at most every VOCABULARY_SECONDS (spelling).
     words: dict[str, int] = field(default_factory=dict)
     words_read_at: float = -VOCABULARY_SECONDS
+    words_build: int = -1
     words_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def vocabulary(self, session: Session) -> dict[str, int]:
         """The words of the search documents (services.filters.index_words),
-        read again when older than VOCABULARY_SECONDS: reading them is a scan
-        of the index, and a suggestion can miss the newest entries' words."""
+        read again after a full build or when older than VOCABULARY_SECONDS:
+        reading them is a scan of the index, so a spelling may miss the words
+        of entries published in the last minutes."""
         with self.words_lock:
-            if time.monotonic() - self.words_read_at >= VOCABULARY_SECONDS:
+            stale = time.monotonic() - self.words_read_at >= VOCABULARY_SECONDS
+            if stale or self.words_build != self.builds:
                 self.words = index_words(session)
                 self.words_read_at = time.monotonic()
+                self.words_build = self.builds
             return self.words
 
     def current(self, session: Session) -> Snapshot:

@@ -101,7 +101,7 @@ def _decode(cursor: str, sort: SortOrder) -> list[Any]:
             raise ValueError(cursor)
         if sort == SortOrder.RELEVANCE:
             _sort, score, published, pid = payload
-            numbers = [score, published + MAX_ID, pid]
+            numbers = [score, pid, published if published >= 0 else -published]
         else:
             numbers = [payload[2]]
         if not all(isinstance(n, int) and 0 <= n < MAX_ID for n in numbers):

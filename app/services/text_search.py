@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from pyroaring import BitMap
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from app import analysis
 from app.analysis import BODY, STEMMED, SUMMARY, TITLE, Unit
@@ -113,6 +113,7 @@ class TermName:
     value: Any
     required: frozenset[str]  # stems the query must hold to name it
     covered: frozenset[str]  # stems of the query the term stands for
+    words: frozenset[str] = frozenset()  # the name's words (spellings)
 
 
 def _name_stems(name: str, lang: analysis.Language) -> list[str]:
@@ -142,7 +143,10 @@ def _term_name(
     required = frozenset(stems) - _GENERIC
     if lang == "fr" and any(w.startswith(_CYBER) for w in analysis.words(text)):
         required = frozenset(s for s in required if not s.startswith(_CYBER))
-    return TermName(name, value, required, frozenset(stems)) if required else None
+    if not required:
+        return None
+    words = frozenset(analysis.words(text))
+    return TermName(name, value, required, frozenset(stems), words)
 
 
 def term_names(labels: Labels) -> list[TermName]:
@@ -209,6 +213,7 @@ def resolve(
     tells whether a unit finds a published entry; `closest`, the candidate
     spellings of a word, best first (`spellings`)."""
     names = list(names)
+    name_words = {word: 0 for name in names for word in name.words}
     named = named_terms(names, units)
     covered = {position for term in named for position in term.units}
     searched = list(units)
@@ -216,9 +221,10 @@ def resolve(
     for position, unit in enumerate(units):
         if unit.is_phrase or position in covered or found(unit):
             continue
-        for other in closest(unit.words[0]):
+        word = unit.words[0]
+        for other in [*closest(word), *spellings(word, name_words)]:
             candidate = Unit((other,), analysis.query_stems(other))
-            if found(candidate):
+            if found(candidate) or named_terms(names, [candidate]):
                 searched[position] = candidate
                 corrections[unit.words[0]] = other
                 break
@@ -251,8 +257,17 @@ class Ranking:
         )
 
     def start_after(self, score: int, published: int, pid: int) -> int:
-        """Where the page after an entry of this key starts: a keyset, so an
-        entry published between two pages neither repeats nor skips one."""
+        """Where the page after the entry `pid` (of that score and time)
+        starts: just after it where it is now, else where its key would be.
+
+        A keyset, so an entry published between two pages neither repeats
+        nor skips one. Scores move a little when the catalog changes (a
+        word's rarity depends on how many entries hold it), so the entry
+        itself is looked for first; two others can still swap places if a
+        publication changes which of their words is rarer."""
+        (found,) = np.nonzero(self.ids == pid)
+        if len(found):
+            return int(found[0]) + 1
         return bisect.bisect_right(
             range(len(self.ids)), (-score, -published, -pid), key=self.key
         )
@@ -314,7 +329,9 @@ def rank(
 
 def max_edits(word: str) -> int:
     """How far a spelling suggestion may be from `word`: one edit for a short
-    word, two for a longer one."""
+    word, two for a longer one (an edit: a letter added, dropped, changed, or
+    two neighbours swapped, "plam" -> "palm": the optimal string alignment
+    distance)."""
     return 1 if len(word) <= 4 else 2
 
 
@@ -326,7 +343,7 @@ def spellings(word: str, vocabulary: Mapping[str, int], limit: int = 5) -> list[
     found = process.extract(
         word,
         list(vocabulary),
-        scorer=Levenshtein.distance,
+        scorer=OSA.distance,
         score_cutoff=max_edits(word),
         limit=limit * 4,
     )

@@ -92,6 +92,43 @@ class TestCatalog:
         assert "منصة &lt;<mark>الصحة</mark>&gt; الرقمية" in text
         assert "<mark>" not in client.get("/projects", params={"lang": "ar"}).text
 
+    @pytest.mark.parametrize(
+        ("lang", "offer"),
+        [
+            ("en", "Filter by C7.7 E-agriculture (1)"),
+            ("ar", "التصفية حسب C7.7 الزراعة الإلكترونية (1)"),
+            ("fr", "Filtrer par C7.7 Cyberagriculture (1)"),
+        ],
+    )
+    def test_a_query_naming_a_term_offers_its_filter(
+        self, client: TestClient, session: Session, lang: str, offer: str
+    ) -> None:
+        make_project(
+            session,
+            original_language="en",
+            title={"en": "Smart farming assistant"},
+            action_lines=["C7.7"],
+            primary_action_line="C7.7",
+        )
+
+        text = client.get("/projects", params={"q": "agriculture", "lang": lang}).text
+
+        assert offer in text
+        assert "action_line=C7.7" in text
+
+    def test_no_result_is_never_a_dead_end(
+        self, client: TestClient, published: str
+    ) -> None:
+        answer = client.get(
+            "/projects", params={"q": "palm", "country": "EG", "lang": "en"}
+        ).text
+
+        assert "No entries match these filters." in answer
+        assert "Without Country (1)" in answer  # the palm entry runs in Tunisia
+        misspelt = client.get("/projects", params={"q": "plam", "lang": "en"}).text
+        assert f"/projects/{published}?lang=en" in misspelt  # searched as "palm"
+        assert "Did you mean &#34;palm&#34;? (1)" in misspelt
+
     def test_bad_filters_get_an_error_page_in_the_language(
         self, client: TestClient
     ) -> None:
