@@ -35,7 +35,7 @@ STEM = {TITLE: 10, SUMMARY: 6, BODY: 2}
 FILED = 9
 # A unit's score: its best place's weight, then how many places it was found
 # in (the word in the title and the summary beats the word in the title).
-PLACES = 16  # more than a unit's places (3 exact, 3 per stem, filed)
+PLACES = 32  # more than a unit's places (3 exact, 3 per stem, filed)
 MATCHED = 2**16
 assert analysis.MAX_UNITS * (EXACT[TITLE] + 1) * PLACES < MATCHED
 
@@ -43,12 +43,14 @@ assert analysis.MAX_UNITS * (EXACT[TITLE] + 1) * PLACES < MATCHED
 # alone: "E-health" is named by "health", «الصحة الإلكترونية» by «الصحة»,
 # "Cybersanté" by "santé".
 NAMED = ("action_line", "sdg", "country", "sub_region", "technology", "target_group")
+_GENERIC_WORDS: tuple[tuple[str, analysis.Language], ...] = (
+    ("e electronic", "en"),
+    ("électronique", "fr"),
+)
 _GENERIC = frozenset(
-    {
-        analysis.stem("e", "en"),
-        analysis.stem("electronic", "en"),
-        analysis.stem("électronique", "fr"),
-    }
+    analysis.stem(word, lang)
+    for text, lang in _GENERIC_WORDS
+    for word in analysis.words(text)
 ) | frozenset(analysis.stem(w) for w in analysis.words("الإلكتروني الإلكترونية"))
 _CYBER = "cyber"
 

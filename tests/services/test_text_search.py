@@ -1,0 +1,565 @@
+"""What a text query looks up, which terms it names, and how answers rank.
+
+`app.services.text_search` is pure: a query's units (`analysis.parse_query`)
+become index lookups rendered for FTS5 and for tsquery, a query may name a
+taxonomy term or a country, the places each unit was found in rank the
+entries, and a misspelt word gets its closest spellings. No database here.
+"""
+
+import json
+from collections.abc import Callable, Mapping
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from pyroaring import BitMap
+
+from app import analysis
+from app.analysis import BODY, GAP, SUMMARY, TITLE, Unit
+from app.services import text_search
+from app.services.text_search import (
+    EXACT,
+    FILED,
+    STEM,
+    Labels,
+    Lookup,
+    Places,
+    Ranking,
+    lookups,
+    rank,
+    spellings,
+)
+
+
+def only_unit(query: str) -> Unit:
+    (unit,) = analysis.parse_query(query)
+    return unit
+
+
+def exact_lookups(unit: Unit) -> list[tuple[int, Lookup]]:
+    """The lookups of the word as typed: the first one per field class."""
+    return lookups(unit)[: len(EXACT)]
+
+
+def stem_lookups(unit: Unit) -> list[tuple[int, Lookup]]:
+    return lookups(unit)[len(EXACT) :]
+
+
+# --- what a unit looks up --------------------------------------------------------
+
+
+def test_a_word_is_looked_up_as_typed_in_the_title_the_summary_and_the_body() -> None:
+    unit = only_unit("health")
+
+    found = [(weight, lookup.terms) for weight, lookup in exact_lookups(unit)]
+
+    assert found == [
+        (EXACT[TITLE], ("1health",)),
+        (EXACT[SUMMARY], ("2health",)),
+        (EXACT[BODY], ("3health",)),
+    ]
+
+
+def test_a_word_is_looked_up_by_each_of_its_stems_in_the_stem_classes() -> None:
+    """A stem term is its class's digit + 3: "4" in titles, "5" in summaries,
+    "6" in bodies. "health" also stands for «santé» and «صحة» (the lexicon)."""
+    unit = only_unit("health ")
+
+    found = [(weight, lookup) for weight, lookup in stem_lookups(unit)]
+
+    assert found == [
+        (STEM[TITLE], Lookup(("4health",))),
+        (STEM[TITLE], Lookup(("4sant",))),
+        (STEM[TITLE], Lookup(("4صح",))),
+        (STEM[SUMMARY], Lookup(("5health",))),
+        (STEM[SUMMARY], Lookup(("5sant",))),
+        (STEM[SUMMARY], Lookup(("5صح",))),
+        (STEM[BODY], Lookup(("6health",))),
+        (STEM[BODY], Lookup(("6sant",))),
+        (STEM[BODY], Lookup(("6صح",))),
+    ]
+
+
+def test_a_word_typed_last_is_also_its_longer_words_but_not_its_stems() -> None:
+    """The word being typed ("heal" -> "health") is a prefix as typed; its
+    stem is a whole word (a prefix of a stem would find far too much)."""
+    unit = only_unit("heal")
+    assert unit.prefix
+
+    assert [lookup.prefix for _w, lookup in exact_lookups(unit)] == [True] * 3
+    assert stem_lookups(unit)
+    assert not any(lookup.prefix for _w, lookup in stem_lookups(unit))
+
+
+def test_a_word_followed_by_a_space_is_not_a_prefix() -> None:
+    unit = only_unit("health ")
+
+    assert not any(lookup.prefix for _w, lookup in lookups(unit))
+
+
+def test_a_quoted_phrase_is_its_words_in_a_row_once_per_field_class() -> None:
+    unit = only_unit('"early warning"')
+
+    assert lookups(unit) == [
+        (EXACT[TITLE], Lookup(("1early", "1warning"))),
+        (EXACT[SUMMARY], Lookup(("2early", "2warning"))),
+        (EXACT[BODY], Lookup(("3early", "3warning"))),
+    ]
+
+
+def test_a_stop_word_inside_a_phrase_keeps_its_place_as_a_gap() -> None:
+    """«الإنذار في المبكر» is not «الإنذار المبكر»: «في» is no index term, but
+    the phrase still needs a word between the two."""
+    unit = only_unit('"الإنذار في المبكر"')
+
+    assert lookups(unit) == [
+        (EXACT[TITLE], Lookup(("1انذار", GAP, "1مبكر"))),
+        (EXACT[SUMMARY], Lookup(("2انذار", GAP, "2مبكر"))),
+        (EXACT[BODY], Lookup(("3انذار", GAP, "3مبكر"))),
+    ]
+    assert GAP == "0"
+
+
+# --- how a lookup is written for each backend ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lookup", "fts5", "tsquery"),
+    [
+        pytest.param(Lookup(("1health",)), '"1health"', "'1health'", id="word"),
+        pytest.param(
+            Lookup(("1heal",), prefix=True), '"1heal"*', "'1heal':*", id="prefix"
+        ),
+        pytest.param(
+            Lookup(("1early", "1warning")),
+            '"1early 1warning"',
+            "'1early' <-> '1warning'",
+            id="phrase",
+        ),
+        pytest.param(
+            Lookup(("1early", "1warn"), prefix=True),
+            '"1early 1warn"*',
+            "'1early' <-> '1warn':*",
+            id="phrase-ending-in-a-prefix",
+        ),
+        pytest.param(
+            Lookup(("1انذار", GAP, "1مبكر")),
+            '"1انذار 0 1مبكر"',
+            "'1انذار' <-> '0' <-> '1مبكر'",
+            id="phrase-with-a-gap",
+        ),
+    ],
+)
+def test_a_lookup_is_written_as_an_fts5_phrase_and_a_tsquery_literal(
+    lookup: Lookup, fts5: str, tsquery: str
+) -> None:
+    assert lookup.fts5() == fts5
+    assert lookup.tsquery() == tsquery
+
+
+def test_a_query_matches_an_entry_holding_any_of_its_lookups() -> None:
+    units = analysis.parse_query('"early warning"')
+
+    assert text_search.fts5_any(units) == (
+        '"1early 1warning" OR "2early 2warning" OR "3early 3warning"'
+    )
+    assert text_search.tsquery_any(units) == (
+        "('1early' <-> '1warning') | ('2early' <-> '2warning')"
+        " | ('3early' <-> '3warning')"
+    )
+
+
+def test_lookups_two_units_share_are_asked_once() -> None:
+    """«santé» and "health" have the same stems: each stem term once."""
+    units = analysis.parse_query("santé health")
+    every = {lookup for unit in units for _w, lookup in lookups(unit)}
+
+    fts5 = text_search.fts5_any(units).split(" OR ")
+    tsquery = text_search.tsquery_any(units).split(" | ")
+
+    assert sorted(fts5) == sorted(lookup.fts5() for lookup in every)
+    assert sorted(tsquery) == sorted(f"({lookup.tsquery()})" for lookup in every)
+    assert fts5.count('"4sant"') == 1
+    assert tsquery.count("('4sant')") == 1
+
+
+# --- queries that name a term ----------------------------------------------------
+
+LABELS: dict[str, dict[Any, dict[str, str]]] = {
+    "action_line": {
+        "C7.7": {
+            "ar": "الزراعة الإلكترونية",
+            "en": "E-agriculture",
+            "fr": "Cyberagriculture",
+        },
+        "C7.4": {"ar": "الصحة الإلكترونية", "en": "E-health", "fr": "Cybersanté"},
+    },
+    "sdg": {
+        3: {
+            "ar": "الصحة الجيدة والرفاه",
+            "en": "Good health and well-being",
+            "fr": "Bonne santé et bien-être",
+        },
+        13: {
+            "ar": "العمل المناخي",
+            "en": "Climate action",
+            "fr": "Mesures relatives à la lutte contre les changements climatiques",
+        },
+    },
+    "country": {
+        "TN": {"ar": "تونس", "en": "Tunisia", "fr": "Tunisie"},
+        "MA": {"ar": "المغرب", "en": "Morocco", "fr": "Maroc"},
+    },
+}
+NAMES = text_search.term_names(LABELS)
+
+E_AGRICULTURE = ("action_line", "C7.7")
+E_HEALTH = ("action_line", "C7.4")
+GOOD_HEALTH = ("sdg", 3)
+CLIMATE_ACTION = ("sdg", 13)
+TUNISIA = ("country", "TN")
+MOROCCO = ("country", "MA")
+
+
+def named(
+    query: str, names: list[text_search.TermName] = NAMES
+) -> set[tuple[str, Any]]:
+    units = analysis.parse_query(query)
+    return {(term.filter, term.value) for term in text_search.named_terms(names, units)}
+
+
+@pytest.mark.parametrize(
+    ("query", "terms"),
+    [
+        # a word of a name, in any of the three languages
+        pytest.param("agriculture", {E_AGRICULTURE}, id="agriculture"),
+        pytest.param("الزراعة", {E_AGRICULTURE}, id="arabic-agriculture"),
+        pytest.param("الزراعة الإلكترونية", {E_AGRICULTURE}, id="arabic-name"),
+        pytest.param("Cyberagriculture", {E_AGRICULTURE}, id="cyber-name"),
+        pytest.param("santé", {E_HEALTH}, id="sante"),
+        pytest.param("health", {E_HEALTH}, id="health"),
+        pytest.param("Cybersanté", {E_HEALTH}, id="cybersante"),
+        pytest.param("Maroc", {MOROCCO}, id="maroc"),
+        pytest.param("المغرب", {MOROCCO}, id="arabic-morocco"),
+        pytest.param("Morocco", {MOROCCO}, id="morocco"),
+        pytest.param("tunisia health", {TUNISIA, E_HEALTH}, id="country-and-word"),
+        # a long name is named by all its words, or by an alias
+        pytest.param("good", set(), id="good-alone"),
+        pytest.param("good health", {GOOD_HEALTH, E_HEALTH}, id="good-health-alias"),
+        pytest.param("climate", {CLIMATE_ACTION}, id="climate-alias"),
+        # the generic words of "E-…" names name nothing alone
+        pytest.param("e", set(), id="e"),
+        pytest.param("الإلكترونية", set(), id="arabic-electronic"),
+        # a quoted phrase names nothing: it asks for its words as they are
+        pytest.param('"good health"', set(), id="phrase"),
+    ],
+)
+def test_a_query_names_the_terms_one_of_whose_names_it_holds(
+    query: str, terms: set[tuple[str, Any]]
+) -> None:
+    assert named(query) == terms
+
+
+def test_health_alone_does_not_name_good_health_and_well_being() -> None:
+    """ "health" is a word of SDG 3's names, but not all of any of them."""
+    assert GOOD_HEALTH not in named("health")
+    assert GOOD_HEALTH not in named("santé")
+    assert GOOD_HEALTH not in named("الصحة")
+
+
+def test_the_french_generic_word_names_nothing_alone() -> None:
+    """«Santé électronique» is named by «santé», as "E-health" by "health"."""
+    names = text_search.term_names(
+        {"action_line": {"C7.4": {"fr": "Santé électronique"}}}
+    )
+
+    assert named("santé", names) == {E_HEALTH}
+    assert named("électronique", names) == set()
+
+
+def test_a_named_term_stands_for_every_unit_of_its_name() -> None:
+    """«الزراعة الإلكترونية»: both words are E-agriculture, the generic one too."""
+    units = analysis.parse_query("الزراعة الإلكترونية")
+
+    (term,) = text_search.named_terms(NAMES, units)
+
+    assert (term.filter, term.value) == E_AGRICULTURE
+    assert term.units == frozenset({0, 1})
+
+
+def test_a_named_term_stands_only_for_the_units_of_its_name() -> None:
+    """In "tunisia health", Tunisia is the first word; E-health the second."""
+    units = analysis.parse_query("tunisia health")
+
+    found = {
+        (term.filter, term.value): term.units
+        for term in text_search.named_terms(NAMES, units)
+    }
+
+    assert found == {TUNISIA: frozenset({0}), E_HEALTH: frozenset({1})}
+
+
+def test_a_term_named_twice_counts_once() -> None:
+    units = analysis.parse_query("Morocco Maroc المغرب")
+
+    (term,) = text_search.named_terms(NAMES, units)
+
+    assert (term.filter, term.value) == MOROCCO
+    assert term.units == frozenset({0, 1, 2})
+
+
+# --- every alias names its term --------------------------------------------------
+
+
+def _alias_file() -> dict[str, dict[str, list[str]]]:
+    loaded: dict[str, dict[str, list[str]]] = json.loads(
+        files("app").joinpath("data", "term_aliases.json").read_text(encoding="utf-8")
+    )
+    loaded.pop("_comment")
+    return loaded
+
+
+ALIAS_FILE = _alias_file()
+
+
+def _term_value(filter_name: str, key: str) -> Any:
+    """The term's value as the labels hold it: SDGs are numbers."""
+    return int(key) if filter_name == "sdg" else key
+
+
+def _alias_labels() -> Labels:
+    """Every term the alias file mentions, with a name no query here holds, so
+    only its aliases can name it."""
+    labels: dict[str, dict[Any, dict[str, str]]] = {}
+    for number, (filter_name, key) in enumerate(
+        (filter_name, key) for filter_name, terms in ALIAS_FILE.items() for key in terms
+    ):
+        name = f"zzterm{number}"
+        labels.setdefault(filter_name, {})[_term_value(filter_name, key)] = {
+            "ar": name,
+            "en": name,
+            "fr": name,
+        }
+    return labels
+
+
+ALIAS_NAMES = text_search.term_names(_alias_labels())
+ALIASES = [
+    pytest.param(
+        filter_name,
+        _term_value(filter_name, key),
+        alias,
+        id=f"{filter_name}={key}: {alias}",
+    )
+    for filter_name, terms in ALIAS_FILE.items()
+    for key, aliases in terms.items()
+    for alias in aliases
+]
+
+
+def test_the_alias_file_names_terms_of_the_taxonomies_a_query_can_name() -> None:
+    assert ALIASES
+    assert set(ALIAS_FILE) <= set(text_search.NAMED)
+
+
+@pytest.mark.parametrize(("filter_name", "value", "alias"), ALIASES)
+def test_every_alias_names_its_term(filter_name: str, value: Any, alias: str) -> None:
+    assert (filter_name, value) in named(alias, ALIAS_NAMES)
+
+
+# --- ranking ---------------------------------------------------------------------
+
+TOTAL = 100  # the published entries searched
+
+IdArray = npt.NDArray[np.uint32]
+KeyArray = npt.NDArray[np.int64]
+
+
+def published_on(keys: Mapping[int, int]) -> Callable[[IdArray], KeyArray]:
+    """The publication keys of entries (larger: newer), 0 if not given."""
+
+    def published(ids: IdArray) -> KeyArray:
+        return np.array([keys.get(int(pid), 0) for pid in ids], dtype=np.int64)
+
+    return published
+
+
+def same_day(ids: IdArray) -> KeyArray:
+    return np.full(len(ids), 5, dtype=np.int64)
+
+
+def ids_of(ranking: Ranking) -> list[int]:
+    return [int(pid) for pid in ranking.ids]
+
+
+def test_an_entry_matching_more_units_ranks_first_whatever_its_places() -> None:
+    """Entry 1 has the first word in its title, summary and body; entry 2 has
+    both words, in its body only. Entry 3 has the second word in its body."""
+    first_word: Places = [
+        (EXACT[TITLE], BitMap([1])),
+        (EXACT[SUMMARY], BitMap([1])),
+        (EXACT[BODY], BitMap([1, 2])),
+    ]
+    second_word: Places = [(EXACT[BODY], BitMap([2, 3]))]
+
+    ranking = rank([first_word, second_word], published_on({1: 9, 2: 1, 3: 1}), TOTAL)
+
+    assert ids_of(ranking) == [2, 1, 3]
+
+
+def test_a_rarer_word_counts_for_more_than_a_common_one() -> None:
+    """In a catalog where most entries are about AI, "health" says more: an
+    entry with "health" in its body beats one with "AI" in its title."""
+    common: Places = [(EXACT[TITLE], BitMap([1])), (EXACT[BODY], BitMap(range(2, 90)))]
+    rare: Places = [(EXACT[BODY], BitMap([90, 91]))]
+
+    ranking = rank([common, rare], same_day, TOTAL)
+
+    assert ids_of(ranking)[:3] == [91, 90, 1]
+
+
+def test_within_the_same_units_a_title_beats_a_summary() -> None:
+    """Even when the entry found in a summary is newer."""
+    word: Places = [(EXACT[TITLE], BitMap([1])), (EXACT[SUMMARY], BitMap([2]))]
+
+    ranking = rank([word], published_on({1: 1, 2: 9}), TOTAL)
+
+    assert ids_of(ranking) == [1, 2]
+
+
+def test_the_places_best_first() -> None:
+    """Title > summary > body; as typed > stem; filed under a named term
+    between a title and a summary. Entry n is found in the nth place only,
+    and the worse the place the newer the entry."""
+    word: Places = [
+        (EXACT[TITLE], BitMap([1])),
+        (STEM[TITLE], BitMap([2])),
+        (FILED, BitMap([3])),
+        (EXACT[SUMMARY], BitMap([4])),
+        (STEM[SUMMARY], BitMap([5])),
+        (EXACT[BODY], BitMap([6])),
+        (STEM[BODY], BitMap([7])),
+    ]
+
+    ranking = rank([word], published_on({n: n for n in range(1, 8)}), TOTAL)
+
+    assert ids_of(ranking) == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_more_places_break_a_tie_between_equal_best_places() -> None:
+    """Both have the word in the title; entry 2 also in its body."""
+    word: Places = [(EXACT[TITLE], BitMap([1, 2])), (EXACT[BODY], BitMap([2]))]
+
+    ranking = rank([word], published_on({1: 9, 2: 1}), TOTAL)
+
+    assert ids_of(ranking) == [2, 1]
+    assert ranking.scores[0] > ranking.scores[1]
+
+
+def test_equal_scores_rank_the_newest_first_then_the_largest_id() -> None:
+    word: Places = [(EXACT[TITLE], BitMap([1, 2, 3, 4]))]
+
+    ranking = rank([word], published_on({1: 20, 2: 30, 3: 30, 4: 10}), TOTAL)
+
+    assert ids_of(ranking) == [3, 2, 1, 4]
+    assert len(set(ranking.scores.tolist())) == 1
+    assert ranking.published.tolist() == [30, 30, 20, 10]
+
+
+def test_the_hits_are_every_entry_found_anywhere() -> None:
+    first_word: Places = [(EXACT[TITLE], BitMap([1, 5])), (STEM[BODY], BitMap([7]))]
+    second_word: Places = [(EXACT[SUMMARY], BitMap([5, 9])), (FILED, BitMap())]
+
+    ranking = rank([first_word, second_word], same_day, TOTAL)
+
+    assert ranking.hits() == BitMap([1, 5, 7, 9])
+    assert len(ranking) == 4
+
+
+def keyset_ranking() -> Ranking:
+    """Four entries of one score: 30, 20 and 10 published on day 30, 40 on 10."""
+    word: Places = [(EXACT[TITLE], BitMap([10, 20, 30, 40]))]
+    ranking = rank([word], published_on({10: 30, 20: 30, 30: 30, 40: 10}), TOTAL)
+    assert ids_of(ranking) == [30, 20, 10, 40]
+    return ranking
+
+
+def test_the_page_after_an_entry_starts_right_after_it() -> None:
+    ranking = keyset_ranking()
+
+    for position in range(len(ranking)):
+        score, published, pid = (
+            int(ranking.scores[position]),
+            int(ranking.published[position]),
+            int(ranking.ids[position]),
+        )
+        assert ranking.start_after(score, published, pid) == position + 1
+
+
+def test_the_page_after_a_key_no_entry_has_starts_where_it_would_be() -> None:
+    """An entry of the previous page may have gone: the next page starts
+    after every entry that ranks before its key, and repeats none."""
+    ranking = keyset_ranking()
+    score = int(ranking.scores[0])
+
+    assert ranking.start_after(score, 30, 25) == 1  # between ids 30 and 20
+    assert ranking.start_after(score, 30, 5) == 3  # after id 10, before day 10
+    assert ranking.start_after(score, 20, 99) == 3  # between days 30 and 10
+    assert ranking.start_after(score, 99, 1) == 0  # newer than all
+    assert ranking.start_after(score, 1, 1) == 4  # older than all
+    assert ranking.start_after(score + 1, 1, 1) == 0  # a better score
+    assert ranking.start_after(score - 1, 99, 99) == 4  # a worse score
+
+
+def test_no_places_rank_nothing() -> None:
+    assert len(rank([], same_day, TOTAL)) == 0
+    assert len(rank([[(EXACT[TITLE], BitMap())]], same_day, TOTAL)) == 0
+    assert rank([], same_day, TOTAL).hits() == BitMap()
+
+
+# --- spellings -------------------------------------------------------------------
+
+
+def test_a_misspelt_word_gets_its_closest_spelling_first() -> None:
+    vocabulary = {"health": 10, "wealth": 2, "help": 50}
+
+    assert spellings("helth", vocabulary)[0] == "health"
+
+
+def test_equally_close_spellings_go_to_the_more_used_word_first() -> None:
+    """ "help" and "wealth" are both two edits from "helth"."""
+    vocabulary = {"health": 10, "wealth": 2, "help": 50}
+
+    assert spellings("helth", vocabulary) == ["health", "help", "wealth"]
+
+
+def test_a_short_word_allows_one_edit_only() -> None:
+    """ "helt": "held" and "help" are one edit away, "health" two."""
+    assert text_search.max_edits("helt") == 1
+    assert text_search.max_edits("helth") == 2
+
+    assert spellings("helt", {"health": 100, "held": 5, "help": 1}) == ["held", "help"]
+
+
+def test_a_longer_word_allows_two_edits_but_not_three() -> None:
+    assert spellings("helth", {"wealthy": 100, "wealth": 1}) == ["wealth"]
+
+
+def test_the_word_itself_is_never_suggested() -> None:
+    assert spellings("health", {"health": 10, "wealth": 2}) == ["wealth"]
+
+
+def test_a_word_with_digits_gets_no_spelling() -> None:
+    assert spellings("covid19", {"covid": 10, "covid-19": 5, "covid18": 1}) == []
+
+
+def test_an_empty_vocabulary_gets_no_spelling() -> None:
+    assert spellings("helth", {}) == []
+
+
+def test_at_most_limit_spellings() -> None:
+    vocabulary = {f"helt{letter}": 1 for letter in "abcdefgh"}
+
+    assert len(spellings("helth", vocabulary, limit=3)) == 3
