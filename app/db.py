@@ -45,10 +45,10 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 
 
 # Full-text search structures that the migrations create by hand (FTS5 tables
-# and their shadow tables on SQLite; a generated tsvector column and its index
-# on PostgreSQL): the models do not describe them, so schema comparisons leave
-# them out.
-SEARCH_INDEX_PREFIXES = ("project_fts", "ix_project_search_vector")
+# and their shadow tables on SQLite; the project_search table of tsvectors and
+# its index on PostgreSQL): the models do not describe them, so schema
+# comparisons leave them out.
+SEARCH_INDEX_PREFIXES = ("project_fts", "project_search", "ix_project_search")
 SEARCH_COLUMNS = ("search_vector",)
 
 

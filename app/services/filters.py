@@ -194,7 +194,8 @@ def lookup_ids(session: Session, lookup: text_search.Lookup) -> list[int]:
         ).bindparams(q=lookup.fts5())
     else:
         query = text(
-            "SELECT id FROM project WHERE search_vector @@ CAST(:q AS tsquery)"
+            "SELECT project_id FROM project_search "
+            "WHERE search_vector @@ CAST(:q AS tsquery)"
         ).bindparams(q=lookup.tsquery())
     return list(session.execute(query).scalars())
 
@@ -208,7 +209,8 @@ def index_words(session: Session) -> dict[str, int]:
         )
     else:
         query = text(
-            "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM project') "
+            "SELECT word, ndoc FROM "
+            "ts_stat('SELECT search_vector FROM project_search') "
             "WHERE word >= '1' AND word < '4'"
         )
     words: dict[str, int] = {}
@@ -239,8 +241,14 @@ def _words_condition(session: Session, units: list[Unit]) -> Any:
                 )
             )
         )
-    return text("project.search_vector @@ CAST(:tsquery AS tsquery)").bindparams(
-        tsquery=text_search.tsquery_any(units)
+    return col(Project.id).in_(
+        select(literal_column("project_id"))
+        .select_from(text("project_search"))
+        .where(
+            text("search_vector @@ CAST(:tsquery AS tsquery)").bindparams(
+                tsquery=text_search.tsquery_any(units)
+            )
+        )
     )
 
 
