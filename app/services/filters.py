@@ -192,12 +192,20 @@ def lookup_ids(session: Session, lookup: text_search.Lookup) -> list[int]:
         query = text(
             "SELECT rowid FROM project_fts WHERE project_fts MATCH :q"
         ).bindparams(q=lookup.fts5())
-    else:
-        query = text(
-            "SELECT project_id FROM project_search "
-            "WHERE search_vector @@ CAST(:q AS tsquery)"
-        ).bindparams(q=lookup.tsquery())
-    return list(session.execute(query).scalars())
+        return list(session.execute(query).scalars())
+    query = text(
+        "SELECT project_id FROM project_search "
+        "WHERE search_vector @@ CAST(:q AS tsquery)"
+    ).bindparams(q=lookup.tsquery())
+    # The planner prices `@@` as cheap and the narrow table as a few pages, so
+    # it scans the table, reading and decompressing every stored vector (25 ms
+    # at 2,000 entries, seconds at 100,000) where the GIN index reads one
+    # posting list. For this statement only, the index it is.
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        return list(session.execute(query).scalars())
+    finally:
+        session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
 
 
 def index_words(session: Session) -> dict[str, int]:
