@@ -240,23 +240,15 @@ def filed_condition(session: Session, name: str, value: Any) -> ColumnElement[bo
 def _words_condition(session: Session, units: list[Unit]) -> Any:
     """Entries holding any lookup of `units` in their search document."""
     if session.get_bind().dialect.name == "sqlite":
-        return col(Project.id).in_(
-            select(literal_column("rowid"))
-            .select_from(text("project_fts"))
-            .where(
-                text("project_fts MATCH :fts").bindparams(
-                    fts=text_search.fts5_any(units)
-                )
-            )
+        ids, table = "rowid", "project_fts"
+        match = text("project_fts MATCH :q").bindparams(q=text_search.fts5_any(units))
+    else:
+        ids, table = "project_id", "project_search"
+        match = text("search_vector @@ CAST(:q AS tsquery)").bindparams(
+            q=text_search.tsquery_any(units)
         )
     return col(Project.id).in_(
-        select(literal_column("project_id"))
-        .select_from(text("project_search"))
-        .where(
-            text("search_vector @@ CAST(:tsquery AS tsquery)").bindparams(
-                tsquery=text_search.tsquery_any(units)
-            )
-        )
+        select(literal_column(ids)).select_from(text(table)).where(match)
     )
 
 
