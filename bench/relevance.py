@@ -54,6 +54,7 @@ from seeds.taxonomy_loader import load_taxonomies
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "tests" / "relevance" / "judged_queries.json"
 DEPTH = 20
+LOOKED_AT = 100  # how deep an answer is read, to say where a missed entry ranks
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def score(ranked: list[str], relevant: frozenset[str]) -> Scores:
     return Scores(recall, precision, dcg / ideal)
 
 
-Search = Callable[[Judged], tuple[list[str], int]]  # the first 20, the total
+Search = Callable[[Judged], tuple[list[str], int]]  # the first 100, the total
 
 
 def catalog_search(session: Session) -> Search:
@@ -104,7 +105,7 @@ def catalog_search(session: Session) -> Search:
     def answer(judged: Judged) -> tuple[list[str], int]:
         locale = judged.lang if judged.lang in ("ar", "en", "fr") else "ar"
         try:
-            params = SearchParams(q=judged.query, limit=DEPTH)
+            params = SearchParams(q=judged.query, limit=LOOKED_AT)
             page = search.search_projects(session, params=params, locale=locale)
         except (InvalidInput, ValueError):
             return [], 0
@@ -120,14 +121,14 @@ class Run:
     totals: dict[str, int] = field(default_factory=dict)  # judged id -> matches
 
     def same_as(self, other: "Run", query: str) -> bool:
-        """The same entries matched: the same total, and the same first 20
+        """The same entries matched: the same total, and the same first 100
         when that is all of them (beyond, equally good entries may come in
         another order: the two databases rank differently)."""
         mine, theirs = self.answers[query], other.answers[query]
         total = self.totals.get(query, len(mine))
         if total != other.totals.get(query, len(theirs)):
             return False
-        return total > DEPTH or set(mine) == set(theirs)
+        return total > LOOKED_AT or set(mine) == set(theirs)
 
 
 def evaluate(backend: str, answer: Search, judged: list[Judged]) -> Run:
@@ -198,6 +199,7 @@ def report(
             answered = f"{silent} of {len(empty)} answered with nothing"
             lines.append(f"- {run.backend}: {answered}")
         lines.append("")
+    lines += _misses(runs[0], judged)
     lines += ["## Where the backends differ", ""]
     if len(runs) > 1:
         first, *others = runs
@@ -211,6 +213,34 @@ def report(
     else:
         lines.append("one backend measured")
     return "\n".join(lines) + "\n"
+
+
+def _misses(run: Run, judged: list[Judged]) -> list[str]:
+    """The queries whose first 20 leave out a relevant entry, with the
+    entries left out and where (if at all) the answer ranks them."""
+    lines = [
+        f"## Relevant entries missed in the first {DEPTH} ({run.backend})",
+        "",
+        "| query | text | kind | recall@20 | missed (rank, or - if not matched) |",
+        "|---|---|---|---|---|",
+    ]
+    for j in judged:
+        if not j.relevant:
+            continue
+        found = score(run.answers[j.id], j.relevant)
+        if found.recall >= 1:
+            continue
+        ranked = run.answers[j.id]
+        first = set(ranked[:DEPTH])
+        missed = sorted(j.relevant - first)[: 2 * DEPTH]
+        shown = ", ".join(
+            f"{key} ({ranked.index(key) + 1 if key in ranked else '-'})"
+            for key in missed
+        )
+        lines.append(
+            f"| {j.id} | {j.query} | {j.kind} | {found.recall:.2f} | {shown} |"
+        )
+    return [*lines, ""]
 
 
 def _commit() -> str:

@@ -56,7 +56,7 @@ from app.models import (
 )
 from app.models.taxonomy import TermBase
 from app.services import text_search
-from app.services.filters import FILTERS, index_words, lookup_ids
+from app.services.filters import FILTERS, index_words, lookup_hits
 from app.services.text_search import lookups
 
 # A change row older than this (since this worker first saw a newer one) is
@@ -261,6 +261,7 @@ class Snapshot:
     # the next snapshot keeps but for the changed entries, are passed on.
     _records: OrderedDict[int, Any] = field(default_factory=OrderedDict)
     _running: dict[int, BitMap] = field(default_factory=dict, init=False)
+    _positions: np.ndarray | None = field(default=None, init=False)
     _texts: _Kept = field(
         default_factory=lambda: _Kept(TEXT_CACHE_SIZE, TEXT_CACHE_BYTES), init=False
     )
@@ -301,12 +302,34 @@ class Snapshot:
                 self._running[year] = found
         return found
 
+    def newest_positions(self) -> np.ndarray:
+        """Id -> its place in the newest order (0 = newest): ranking ties are
+        broken by one lookup per entry instead of a sort by time."""
+        with self._lock:
+            found = self._positions
+        if found is None:
+            newest = np.frombuffer(self.newest, dtype=np.int64)
+            found = np.zeros(len(self.published), dtype=np.int64)
+            found[newest] = np.arange(len(newest), dtype=np.int64)
+            with self._lock:
+                self._positions = found
+        return found
+
     # -- text
 
     def cached_text(self, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
         """Full-text hits of one lookup, or one query's answer, kept with this
         snapshot: a new snapshot starts with none."""
         return self._remember(self._texts, key, compute)
+
+    def kept_text(self, key: tuple[str, Any]) -> Any:
+        """What `cached_text` keeps under `key`, or None."""
+        with self._lock:
+            return self._texts.get(key)
+
+    def keep_text(self, key: tuple[str, Any], value: Any) -> None:
+        with self._lock:
+            self._texts.put(key, value)
 
     def cached_view(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Something computed from this snapshot alone (a chart of the published
@@ -729,19 +752,6 @@ def snapshot(session: Session) -> Snapshot:
 # --- full text ---------------------------------------------------------------
 
 
-def _lookup_hits(
-    session: Session, snap: Snapshot, lookup: text_search.Lookup
-) -> BitMap:
-    """The approved entries holding `lookup`'s terms, kept with the snapshot:
-    queries share their words, so a word looked up once serves them all."""
-
-    def compute() -> BitMap:
-        return BitMap(lookup_ids(session, lookup)) & snap.approved
-
-    hits: BitMap = snap.cached_text(("lookup", lookup), compute)
-    return hits
-
-
 def filed_under(snap: Snapshot, name: str, value: Any) -> BitMap:
     """The entries filed under one term (C7 with its sub-lines, a sub-region
     with its countries)."""
@@ -770,7 +780,20 @@ class TextAnswer:
 
 
 def _places(session: Session, snap: Snapshot, unit: Unit) -> list[tuple[int, BitMap]]:
-    return [(w, _lookup_hits(session, snap, lookup)) for w, lookup in lookups(unit)]
+    """The approved entries found in each place of `unit`, kept with the
+    snapshot: queries share their words, so a word looked up once serves
+    them all. The places not kept yet are read in one statement."""
+    places = lookups(unit)
+    kept = [snap.kept_text(("lookup", place)) for _w, place in places]
+    missing = [p for (_w, p), hits in zip(places, kept, strict=True) if hits is None]
+    read = iter(lookup_hits(session, missing))
+    found: list[tuple[int, BitMap]] = []
+    for (weight, place), hits in zip(places, kept, strict=True):
+        if hits is None:
+            hits = next(read) & snap.approved
+            snap.keep_text(("lookup", place), hits)
+        found.append((weight, hits))
+    return found
 
 
 def unit_hits(session: Session, snap: Snapshot, word: str) -> BitMap:
@@ -807,8 +830,12 @@ def text_answer(session: Session, snap: Snapshot, q: str) -> TextAnswer:
             for position in term.units:
                 places[position].append((text_search.FILED, filed))
         published = np.frombuffer(snap.published, dtype=np.int64)
+        positions = snap.newest_positions()
         ranking = text_search.rank(
-            places, lambda ids: published[ids], len(snap.approved)
+            places,
+            lambda ids: published[ids],
+            len(snap.approved),
+            lambda ids: positions[ids],
         )
         return TextAnswer(ranking, ranking.hits(), query.named, query.corrections)
 

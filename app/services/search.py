@@ -37,7 +37,7 @@ from app.services.facets import facet_counts, indexed_facet_counts
 from app.services.filters import (
     check_codes,
     filed_condition,
-    lookup_ids,
+    lookup_hits,
     matching,
     resolved_query,
 )
@@ -131,10 +131,13 @@ def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
         ).all()
     }
     public = BitMap(published)
-    places = [
-        [(w, BitMap(lookup_ids(session, lookup)) & public) for w, lookup in lookups(u)]
-        for u in query.units
-    ]
+    places: list[text_search.Places] = []
+    for unit in query.units:
+        found = lookups(unit)
+        read = lookup_hits(session, [place for _w, place in found])
+        places.append(
+            [(w, hits & public) for (w, _p), hits in zip(found, read, strict=True)]
+        )
     for term in query.named:
         condition = filed_condition(session, term.filter, term.value)
         filed = BitMap(
@@ -160,17 +163,20 @@ def _relevance_page(
         _sort, score, published, pid = _decode(cursor, SortOrder.RELEVANCE)
         start = ranking.start_after(score, published, pid)
     page: list[tuple[int, int]] = []
-    for chunk in range(start, len(ranking), 4096):
-        for offset, pid in enumerate(ranking.ids[chunk : chunk + 4096].tolist()):
+    depth = max(4 * size, 256)  # a first look; deeper when filters leave few
+    while start < len(ranking):
+        ids = ranking.ranked_ids(start, depth)
+        for offset, pid in enumerate(ids):
             if pid in matched:
-                page.append((chunk + offset, pid))
+                page.append((start + offset, pid))
                 if len(page) == size:
                     return page
+        start, depth = start + len(ids), depth * 8
     return page
 
 
 def _relevance_cursor(ranking: text_search.Ranking, position: int) -> str:
-    return _encode([SortOrder.RELEVANCE.value, *(-k for k in ranking.key(position))])
+    return _encode([SortOrder.RELEVANCE.value, *ranking.entry(position)])
 
 
 def _page_by_key(

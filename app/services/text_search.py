@@ -12,9 +12,9 @@ reference fetch the same lookups and rank here, so both backends and both
 paths answer the same entries in the same order.
 """
 
-import bisect
 import json
 import math
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -74,24 +74,42 @@ class Lookup:
         return " <-> ".join(lexemes)
 
 
-def lookups(unit: Unit) -> list[tuple[int, Lookup]]:
-    """(weight, lookup) of each place `unit` may be found in."""
-    found: list[tuple[int, Lookup]] = []
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """Lookups of which an entry needs one: one place a unit may be found in
+    (a word in one field class, or its stems there, any of them)."""
+
+    lookups: tuple[Lookup, ...]
+
+    def fts5(self) -> str:
+        return " OR ".join(lookup.fts5() for lookup in self.lookups)
+
+    def tsquery(self) -> str:
+        return " | ".join(f"({lookup.tsquery()})" for lookup in self.lookups)
+
+
+def lookups(unit: Unit) -> list[tuple[int, AnyOf]]:
+    """(weight, lookups) of each place `unit` may be found in: as typed in
+    each field class, then by its stems (its own and its translations') in
+    each, one lookup per place so a word costs six index reads at most."""
+    found: list[tuple[int, AnyOf]] = []
     for field_class, weight in EXACT.items():
         terms = tuple(
             w if w == analysis.GAP else f"{field_class}{w}" for w in unit.words
         )
-        found.append((weight, Lookup(terms, unit.prefix)))
+        found.append((weight, AnyOf((Lookup(terms, unit.prefix),))))
+    stems = sorted(unit.stems)
     for field_class, weight in STEM.items():
-        for word_stem in sorted(unit.stems):
-            term = f"{field_class + STEMMED}{word_stem}"
-            found.append((weight, Lookup((term,))))
+        if stems:
+            term = field_class + STEMMED
+            found.append((weight, AnyOf(tuple(Lookup((f"{term}{s}",)) for s in stems))))
     return found
 
 
 def any_lookup(units: Sequence[Unit]) -> list[Lookup]:
     """Every lookup of `units`: an entry matching one matches the query."""
-    return list(dict.fromkeys(lookup for u in units for _w, lookup in lookups(u)))
+    places = [place for unit in units for _w, place in lookups(unit)]
+    return list(dict.fromkeys(lookup for place in places for lookup in place.lookups))
 
 
 def fts5_any(units: Sequence[Unit]) -> str:
@@ -238,25 +256,76 @@ def resolve(
 # --- ranking -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Ranking:
-    """A query's matching entries, best first, with each one's score."""
+# A ranked entry's sort key is one integer, larger first: its score, then its
+# place in the newest order (newest first, then the larger id), so ordering a
+# common word's 70,000 entries is one key, and the first page a partial sort.
+NEWEST_BITS = 24  # room for 16 million entries
+assert analysis.MAX_UNITS * 17_000 * MATCHED < 2 ** (63 - NEWEST_BITS)
 
-    ids: np.ndarray  # uint32
-    scores: np.ndarray  # int64, same order
-    published: np.ndarray  # int64, same order: the newest-order keys
+
+class Ranking:
+    """A query's matching entries with their scores, ranked on demand: the
+    first page costs a partial sort, a later one the full sort (kept)."""
+
+    def __init__(
+        self,
+        found: np.ndarray,
+        scores: np.ndarray,
+        newest: np.ndarray,
+        published: Callable[[np.ndarray], np.ndarray],
+    ) -> None:
+        self._found = found  # uint32 ids, ascending
+        self._scores = scores  # int64, per id
+        self._keys = (scores << NEWEST_BITS) + ((1 << NEWEST_BITS) - 1 - newest)
+        self._published = published  # ids -> newest-order keys
+        self._order = np.zeros(0, dtype=np.int64)  # best first (a prefix)
 
     @property
     def nbytes(self) -> int:
-        return int(self.ids.nbytes + self.scores.nbytes + self.published.nbytes)
+        arrays = (self._found, self._scores, self._keys, self._order)
+        return int(sum(a.nbytes for a in arrays))
 
-    def key(self, position: int) -> tuple[int, int, int]:
-        """The sort key at `position` (ascending = best first)."""
-        return (
-            -int(self.scores[position]),
-            -int(self.published[position]),
-            -int(self.ids[position]),
-        )
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def hits(self) -> BitMap:
+        return BitMap(array("I", self._found.tobytes()))
+
+    def order(self, count: int) -> np.ndarray:
+        """Indices (into the ascending ids) of the best `count`, best first."""
+        if count > len(self._order) and len(self._order) < len(self):
+            if count >= len(self) // 4:  # most of it: sort it all, once
+                self._order = np.argsort(-self._keys)
+            else:
+                best = np.argpartition(-self._keys, count - 1)[:count]
+                self._order = best[np.argsort(-self._keys[best])]
+        return self._order[:count]
+
+    def ranked_ids(self, start: int, count: int) -> list[int]:
+        """The ids ranked `start` to `start + count` (0 = best)."""
+        return self._found[self.order(start + count)[start:]].tolist()  # type: ignore[no-any-return]
+
+    def entry(self, position: int) -> tuple[int, int, int]:
+        """(score, newest-order key, id) of the entry ranked `position`."""
+        at = self.order(position + 1)[position : position + 1]
+        pid = self._found[at]
+        return int(self._scores[at][0]), int(self._published(pid)[0]), int(pid[0])
+
+    # Whole arrays in rank order (tests and small answers).
+
+    @property
+    def ids(self) -> np.ndarray:
+        ranked: np.ndarray = self._found[self.order(len(self))]
+        return ranked
+
+    @property
+    def scores(self) -> np.ndarray:
+        ranked: np.ndarray = self._scores[self.order(len(self))]
+        return ranked
+
+    @property
+    def published(self) -> np.ndarray:
+        return self._published(self.ids)
 
     def start_after(self, score: int, published: int, pid: int) -> int:
         """Where the page after the entry `pid` (of that score and time)
@@ -267,18 +336,15 @@ class Ranking:
         word's rarity depends on how many entries hold it), so the entry
         itself is looked for first; two others can still swap places if a
         publication changes which of their words is rarer."""
-        (found,) = np.nonzero(self.ids == pid)
-        if len(found):
-            return int(found[0]) + 1
-        return bisect.bisect_right(
-            range(len(self.ids)), (-score, -published, -pid), key=self.key
+        at = int(np.searchsorted(self._found, pid))
+        if at < len(self) and int(self._found[at]) == pid:
+            return int(np.count_nonzero(self._keys > self._keys[at])) + 1
+        keys = self._published(self._found)
+        better = (self._scores > score) | (
+            (self._scores == score)
+            & ((keys > published) | ((keys == published) & (self._found > pid)))
         )
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def hits(self) -> BitMap:
-        return BitMap(self.ids.tolist())
+        return int(np.count_nonzero(better))
 
 
 Places = list[tuple[int, BitMap]]  # (weight, entries found there) of one unit
@@ -295,35 +361,52 @@ def rarity(total: int, holding: int) -> int:
     return max(1, round(math.log1p((total - holding + 0.5) / (holding + 0.5)) * 1000))
 
 
+def _ids(hits: BitMap) -> np.ndarray:
+    return np.frombuffer(hits.to_array(), dtype=np.uint32)
+
+
+def newest_positions(
+    ids: np.ndarray, published: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """Each of `ids`' place in the newest order among them (0 = published
+    last, then the larger id): for a caller without the catalog's order."""
+    order = np.lexsort((-ids.astype(np.int64), -published(ids)))
+    positions = np.empty(len(ids), dtype=np.int64)
+    positions[order] = np.arange(len(ids))
+    return positions
+
+
 def rank(
     places: Sequence[Places],
     published: Callable[[np.ndarray], np.ndarray],
     total: int,
+    newest: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Ranking:
     """Entries found anywhere in `places` (one list per unit), best first: by
     the sum of the rarity of the units each matches (so matching every word
     beats matching some of them, and the rarer words count for more), then by
     the best place each unit was found in (title > summary > body; as typed >
     stem) and how many places, then the newest (`published`: the publication
-    keys of an array of ids), then the largest id. `total`: the entries
-    searched (the published ones)."""
+    keys of an array of ids; `newest`, if given, their places in the newest
+    order, else worked out from `published`), then the largest id. `total`:
+    the entries searched (the published ones)."""
     union = BitMap.union(BitMap(), *(hits for unit in places for _w, hits in unit))
-    ids = np.frombuffer(union.to_array(), dtype=np.uint32)
-    scores = np.zeros(len(ids), dtype=np.int64)
+    found = _ids(union)
+    size = int(found[-1]) + 1 if len(found) else 0
+    scores = np.zeros(size, dtype=np.int64)
     for unit in places:
-        best = np.zeros(len(ids), dtype=np.int64)
-        found = np.zeros(len(ids), dtype=np.int64)
+        best = np.zeros(size, dtype=np.int64)
+        count = np.zeros(size, dtype=np.int64)
         for weight, hits in unit:
             if hits:
-                at = np.searchsorted(ids, np.frombuffer(hits.to_array(), np.uint32))
+                at = _ids(hits)
                 best[at] = np.maximum(best[at], weight)
-                found[at] += 1
+                count[at] += 1
         holding = len(BitMap.union(BitMap(), *(hits for _w, hits in unit)))
         matched = rarity(total, holding) * MATCHED
-        scores += (best * PLACES + found) + matched * (best > 0)
-    keys = published(ids)
-    order = np.lexsort((-ids.astype(np.int64), -keys, -scores))
-    return Ranking(ids[order], scores[order], keys[order])
+        scores += (best * PLACES + count) + matched * (best > 0)
+    positions = newest(found) if newest else newest_positions(found, published)
+    return Ranking(found, scores[found], positions.astype(np.int64), published)
 
 
 # --- spelling ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from app.services.text_search import (
     EXACT,
     FILED,
     STEM,
+    AnyOf,
     Labels,
     Lookup,
     Places,
@@ -39,11 +40,16 @@ def only_unit(query: str) -> Unit:
 
 
 def exact_lookups(unit: Unit) -> list[tuple[int, Lookup]]:
-    """The lookups of the word as typed: the first one per field class."""
-    return lookups(unit)[: len(EXACT)]
+    """The lookups of the word as typed: the first place per field class,
+    one lookup each."""
+    found = []
+    for weight, place in lookups(unit)[: len(EXACT)]:
+        (lookup,) = place.lookups
+        found.append((weight, lookup))
+    return found
 
 
-def stem_lookups(unit: Unit) -> list[tuple[int, Lookup]]:
+def stem_lookups(unit: Unit) -> list[tuple[int, AnyOf]]:
     return lookups(unit)[len(EXACT) :]
 
 
@@ -62,24 +68,35 @@ def test_a_word_is_looked_up_as_typed_in_the_title_the_summary_and_the_body() ->
     ]
 
 
-def test_a_word_is_looked_up_by_each_of_its_stems_in_the_stem_classes() -> None:
+def test_a_word_is_looked_up_by_its_stems_in_one_place_per_stem_class() -> None:
     """A stem term is its class's digit + 3: "4" in titles, "5" in summaries,
-    "6" in bodies. "health" also stands for «santé» and «صحة» (the lexicon)."""
+    "6" in bodies. "health" also stands for «santé» and «صحة» (the lexicon):
+    the three stems are one place, read in one lookup, found if any is."""
     unit = only_unit("health ")
 
-    found = [(weight, lookup) for weight, lookup in stem_lookups(unit)]
+    found = stem_lookups(unit)
 
     assert found == [
-        (STEM[TITLE], Lookup(("4health",))),
-        (STEM[TITLE], Lookup(("4sant",))),
-        (STEM[TITLE], Lookup(("4صح",))),
-        (STEM[SUMMARY], Lookup(("5health",))),
-        (STEM[SUMMARY], Lookup(("5sant",))),
-        (STEM[SUMMARY], Lookup(("5صح",))),
-        (STEM[BODY], Lookup(("6health",))),
-        (STEM[BODY], Lookup(("6sant",))),
-        (STEM[BODY], Lookup(("6صح",))),
+        (
+            STEM[TITLE],
+            AnyOf((Lookup(("4health",)), Lookup(("4sant",)), Lookup(("4صح",)))),
+        ),
+        (
+            STEM[SUMMARY],
+            AnyOf((Lookup(("5health",)), Lookup(("5sant",)), Lookup(("5صح",)))),
+        ),
+        (
+            STEM[BODY],
+            AnyOf((Lookup(("6health",)), Lookup(("6sant",)), Lookup(("6صح",)))),
+        ),
     ]
+
+
+def test_a_place_of_several_lookups_is_written_as_their_or() -> None:
+    place = AnyOf((Lookup(("4health",)), Lookup(("4sant",))))
+
+    assert place.fts5() == '"4health" OR "4sant"'
+    assert place.tsquery() == "('4health') | ('4sant')"
 
 
 def test_a_word_typed_last_is_also_its_longer_words_but_not_its_stems() -> None:
@@ -90,22 +107,26 @@ def test_a_word_typed_last_is_also_its_longer_words_but_not_its_stems() -> None:
 
     assert [lookup.prefix for _w, lookup in exact_lookups(unit)] == [True] * 3
     assert stem_lookups(unit)
-    assert not any(lookup.prefix for _w, lookup in stem_lookups(unit))
+    assert not any(
+        lookup.prefix for _w, place in stem_lookups(unit) for lookup in place.lookups
+    )
 
 
 def test_a_word_followed_by_a_space_is_not_a_prefix() -> None:
     unit = only_unit("health ")
 
-    assert not any(lookup.prefix for _w, lookup in lookups(unit))
+    assert not any(
+        lookup.prefix for _w, place in lookups(unit) for lookup in place.lookups
+    )
 
 
 def test_a_quoted_phrase_is_its_words_in_a_row_once_per_field_class() -> None:
     unit = only_unit('"early warning"')
 
     assert lookups(unit) == [
-        (EXACT[TITLE], Lookup(("1early", "1warning"))),
-        (EXACT[SUMMARY], Lookup(("2early", "2warning"))),
-        (EXACT[BODY], Lookup(("3early", "3warning"))),
+        (EXACT[TITLE], AnyOf((Lookup(("1early", "1warning")),))),
+        (EXACT[SUMMARY], AnyOf((Lookup(("2early", "2warning")),))),
+        (EXACT[BODY], AnyOf((Lookup(("3early", "3warning")),))),
     ]
 
 
@@ -115,9 +136,9 @@ def test_a_stop_word_inside_a_phrase_keeps_its_place_as_a_gap() -> None:
     unit = only_unit('"الإنذار في المبكر"')
 
     assert lookups(unit) == [
-        (EXACT[TITLE], Lookup(("1انذار", GAP, "1مبكر"))),
-        (EXACT[SUMMARY], Lookup(("2انذار", GAP, "2مبكر"))),
-        (EXACT[BODY], Lookup(("3انذار", GAP, "3مبكر"))),
+        (EXACT[TITLE], AnyOf((Lookup(("1انذار", GAP, "1مبكر")),))),
+        (EXACT[SUMMARY], AnyOf((Lookup(("2انذار", GAP, "2مبكر")),))),
+        (EXACT[BODY], AnyOf((Lookup(("3انذار", GAP, "3مبكر")),))),
     ]
     assert GAP == "0"
 
@@ -174,7 +195,12 @@ def test_a_query_matches_an_entry_holding_any_of_its_lookups() -> None:
 def test_lookups_two_units_share_are_asked_once() -> None:
     """«santé» and "health" have the same stems: each stem term once."""
     units = analysis.parse_query("santé health")
-    every = {lookup for unit in units for _w, lookup in lookups(unit)}
+    every = {
+        lookup
+        for unit in units
+        for _w, place in lookups(unit)
+        for lookup in place.lookups
+    }
 
     fts5 = text_search.fts5_any(units).split(" OR ")
     tsquery = text_search.tsquery_any(units).split(" | ")
@@ -517,6 +543,49 @@ def test_no_places_rank_nothing() -> None:
     assert len(rank([], same_day, TOTAL)) == 0
     assert len(rank([[(EXACT[TITLE], BitMap())]], same_day, TOTAL)) == 0
     assert rank([], same_day, TOTAL).hits() == BitMap()
+
+
+def random_ranking(seed: int, entries: int = 5_000) -> tuple[Ranking, dict[int, int]]:
+    rng = np.random.default_rng(seed)
+    ids = rng.choice(entries * 3, entries, replace=False) + 1
+    days = {int(pid): int(rng.integers(0, 40)) for pid in ids}
+    places: list[Places] = [
+        [(w, BitMap(int(p) for p in ids if rng.random() < 0.3)) for w in (12, 4, 2)],
+        [(w, BitMap(int(p) for p in ids if rng.random() < 0.1)) for w in (8, 6)],
+    ]
+    return rank(places, published_on(days), TOTAL), days
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_first_pages_of_a_partial_sort_are_the_full_orders(seed: int) -> None:
+    """A first page sorts only its best entries (a partial sort); pages
+    asked for later, and the whole ranking, agree with a full sort."""
+    partial, _days = random_ranking(seed)
+    full, _days = random_ranking(seed)
+    everything = full.ids.tolist()
+
+    assert partial.ranked_ids(0, 21) == everything[:21]
+    assert partial.ranked_ids(21, 21) == everything[21:42]
+    assert partial.ranked_ids(300, 50) == everything[300:350]
+    assert partial.ranked_ids(len(everything) - 5, 50) == everything[-5:]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_each_ranked_entry_gives_its_keyset_and_the_next_page_starts_after_it(
+    seed: int,
+) -> None:
+    ranking, days = random_ranking(seed)
+    everything = ranking.ids.tolist()
+    scores = ranking.scores.tolist()
+
+    for position in (0, 1, 20, 777, len(everything) - 1):
+        score, published, pid = ranking.entry(position)
+        assert (score, published, pid) == (
+            scores[position],
+            days[everything[position]],
+            everything[position],
+        )
+        assert ranking.start_after(score, published, pid) == position + 1
 
 
 # --- spellings -------------------------------------------------------------------
