@@ -234,6 +234,8 @@ class Unit:
     words: tuple[str, ...]
     stems: frozenset[str] = frozenset()
     prefix: bool = False  # the query's last word: also its longer words
+    # A phrase's translations (the lexicon's phrases), as phrases of words.
+    translations: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_phrase(self) -> bool:
@@ -247,13 +249,34 @@ MAX_UNITS = 16  # words and phrases a query is searched for; more are ignored
 _QUOTED = re.compile(r'"([^"]*)"?')
 
 
-def _phrase(text: str) -> Unit | None:
+def _phrase_words(text: str) -> tuple[str, ...]:
+    """A phrase's words as the index holds them in a row (GAP: a stop word)."""
     words = [GAP if w in STOP_WORDS else w for w in folding.tokens(text)]
     while words and words[0] == GAP:
         words.pop(0)
     while words and words[-1] == GAP:
         words.pop()
-    return Unit(tuple(words)) if words else None
+    return tuple(words)
+
+
+def _phrases() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A lexicon phrase's words -> its translations' words."""
+    table: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for group in _LEXICON_DATA["phrases"]:  # type: ignore[attr-defined]
+        forms = [_phrase_words(text) for text in group.values()]
+        for form in forms:
+            table[form] = tuple(other for other in forms if other != form)
+    return table
+
+
+PHRASES = _phrases()
+
+
+def _phrase(text: str) -> Unit | None:
+    words = _phrase_words(text)
+    if not words:
+        return None
+    return Unit(words, translations=PHRASES.get(words, ()))
 
 
 def parse_query(q: str) -> list[Unit]:
@@ -268,7 +291,8 @@ def parse_query(q: str) -> list[Unit]:
         last_is_prefix = quoted is None and not q[end - 1 : end].isspace()
         for index, word in enumerate(plain):
             prefix = last_is_prefix and index == len(plain) - 1
-            units.append(Unit((word,), query_stems(word), prefix))
+            translated = PHRASES.get((word,), ())  # "telemedicine": «التطبيب عن بعد»
+            units.append(Unit((word,), query_stems(word), prefix, translated))
         if quoted is not None:
             phrase = _phrase(quoted.group(1))
             if phrase is not None:
@@ -279,7 +303,13 @@ def parse_query(q: str) -> list[Unit]:
 
 
 # An entry's searched texts: field -> its class (each in ar, en and fr columns).
-SEARCHED_FIELDS = {"title": TITLE, "summary": SUMMARY, "description": BODY}
+SEARCHED_FIELDS = {
+    "title": TITLE,
+    "summary": SUMMARY,
+    "description": BODY,
+    "impact": BODY,
+    "challenges": BODY,
+}
 LANGUAGES: tuple[Language, ...] = ("ar", "en", "fr")
 
 
@@ -289,7 +319,9 @@ def entry_document(
     names: Sequence[str | None],
 ) -> str:
     """An entry's search document: `texts` by column ("title_ar", ...), its
-    keywords (summary class) and its organisations' names (body class)."""
+    keywords (summary class) and its organisations' names (body class). The
+    body is the description, the impact and the challenges: «فُحص أكثر من
+    خمسة وأربعين ألف مريض» is told in the impact."""
     fields: list[Field] = [
         (field_class, texts.get(f"{name}_{lang}"), lang)
         for name, field_class in SEARCHED_FIELDS.items()

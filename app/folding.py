@@ -53,8 +53,16 @@ _FOLD = str.maketrans(
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+# The alef that carries tanwin al-fath at the end of a word is not part of it:
+# «نموذجًا» is «نموذج» (the accusative), the mark written either side of it.
+_TANWIN_ALEF = re.compile(
+    "(?:\u064b\u0627|\u0627\u064b)(?![\\w\u0610-\u061a\u064b-\u065f\u0670])"
+)
+
+
 def fold(text: str) -> str:
     """`text` without case, accents, tashkeel, tatweel or letter variants."""
+    text = _TANWIN_ALEF.sub("", text)
     return unicodedata.normalize("NFKD", text).translate(_FOLD).casefold()
 
 
@@ -62,10 +70,28 @@ def fold(text: str) -> str:
 # «الواحات», «والواحات», «بالواحات», «للواحات», «وبالواحات», «وللواحات» are
 # all looked up as «واحات».
 _ARTICLE = re.compile(r"^(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{3})")
+# «لل» is ل + the article, or ل written onto a word that begins with ل: «للاجئين»
+# is «ل» + «اللاجئين», «للبنان» is «ل» + «لبنان». The words of the domain that
+# begin with ل (folded), so their ل stays: reviewed, tests/test_folding.py.
+_LAM_WORDS = (
+    "لاجي",  # لاجئ, refugee
+    "لبنان",
+    "ليبي",  # ليبيا, Libya, ليبي, Libyan
+    "لغه",  # لغة, language
+    "لغات",
+    "لغوي",
+    "لجنه",  # لجنة, committee
+    "لجان",
+    "لقاح",  # vaccine
+    "لوجست",  # logistics
+    "ليزر",  # laser
+)
+_LAM = re.compile(r"^([وف]?)لل(?=" + "|".join(w[1:] for w in _LAM_WORDS) + ")")
 
 
 def without_article(word: str) -> str:
     """An Arabic word without its article (if what remains is 3+ letters)."""
+    word = _LAM.sub(r"\1الل", word)  # «للاجئين» read as «اللاجئين»
     return _ARTICLE.sub("", word)
 
 

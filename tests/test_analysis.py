@@ -5,10 +5,11 @@ through the same functions, so two words that share a stem match each other.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app import analysis, folding
@@ -33,6 +34,13 @@ ARABIC_RULES = [
     ("وللتعليم", "تعليم", "تعليم"),
     ("فبالتالي", "تالي", "تال"),
     ("وبال", "وبال", "وبال"),  # nothing would remain
+    # «لل» before a word beginning with ل: ل + the article, the word keeps its ل
+    ("للاجئين", "لاجيين", "لاج"),
+    ("وللاجئين", "لاجيين", "لاج"),
+    ("للبنان", "لبنان", "لبنان"),
+    ("لليبيا", "ليبيا", "ليبيا"),
+    ("للغة", "لغه", "لغ"),
+    ("للقاحات", "لقاحات", "لقاح"),
     # only while three letters remain: «الله», «الذي» keep what they are
     ("الله", "الله", "الله"),
     # feminine, nisba and sound plural endings
@@ -181,7 +189,24 @@ def test_tashkeel_and_tatweel_never_change_a_word(
     for at, mark in marks:
         cut = min(at, len(marked))
         marked = marked[:cut] + mark + marked[cut:]
+    # Tanwin al-fath beside a final alef makes the alef its seat, not a letter
+    # (the next test): every other mark leaves the word as it is.
+    assume(not re.search("(?:\u064b\u0627|\u0627\u064b)(?!\\w)", marked))
     assert analysis.analyse(marked) == analysis.analyse(word)
+
+
+@pytest.mark.parametrize(
+    ("written", "word"),
+    [
+        ("نموذجًا", "نموذج"),  # the mark before its alef
+        ("نموذجاً", "نموذج"),  # the mark after it
+        ("لغويًا", "لغوي"),
+        ("نموذجا", "نموذجا"),  # no mark: the alef may be a letter («دنيا»)
+        ("دنيا", "دنيا"),
+    ],
+)
+def test_the_alef_carrying_tanwin_al_fath_is_no_letter(written: str, word: str) -> None:
+    assert analysis.words(written) == [word]
 
 
 # --- the stored document and the query ---------------------------------------
@@ -286,3 +311,34 @@ def test_the_lexicon_holds_single_words_one_group_each() -> None:
             key = (lang, analysis.stem(folded, lang))
             assert seen.setdefault(str(key), number) == number, (group, key)
             assert folded not in analysis.STOP_WORDS, word
+
+
+@pytest.mark.parametrize(
+    ("query", "translations"),
+    [
+        ('"alerte précoce"', (("انذار", "مبكر"), ("early", "warning"))),
+        ('"الإنذار المبكر"', (("early", "warning"), ("alerte", "precoce"))),
+        ('"langue des signes"', (("لغه", "اشاره"), ("sign", "language"))),
+        ("cybersecurity ", (("امن", "سيبراني"), ("cybersecurite",))),
+        ('"early warnings"', ()),  # not the lexicon's phrase
+    ],
+)
+def test_a_lexicon_phrase_carries_its_translations(
+    query: str, translations: tuple[tuple[str, ...], ...]
+) -> None:
+    (unit,) = analysis.parse_query(query)
+    assert unit.translations == translations
+
+
+def test_every_lexicon_phrase_has_its_three_languages_and_no_two_share_a_form() -> None:
+    forms = [
+        analysis._phrase_words(text)
+        for group in analysis._LEXICON_DATA["phrases"]  # type: ignore[attr-defined]
+        for text in group.values()
+    ]
+    assert all(forms)
+    assert len(forms) == len(set(forms))
+    assert all(
+        set(group) == set(analysis.LANGUAGES)
+        for group in analysis._LEXICON_DATA["phrases"]  # type: ignore[attr-defined]
+    )

@@ -18,6 +18,12 @@ def reference_fold(text: str) -> str:
     """The definition: NFKD, combining marks dropped, Arabic letter variants,
     Persian and Urdu look-alikes, neighbouring alphabets' letters and Eastern
     digits mapped, then case folded."""
+    # An alef with tanwin al-fath beside it, ending a word, is the mark's seat.
+    text = re.sub(
+        "(\u064b\u0627|\u0627\u064b)(?=$|[^\\w\u0610-\u061a\u064b-\u065f\u0670])",
+        "",
+        text,
+    )
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     letters = bare.replace("ٱ", "ا").replace("ى", "ي").replace("ة", "ه")

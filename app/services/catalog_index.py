@@ -829,6 +829,8 @@ def text_answer(session: Session, snap: Snapshot, q: str) -> TextAnswer:
             filed = filed_under(snap, term.filter, term.value)
             for position in term.units:
                 places[position].append((text_search.FILED, filed))
+        for position in query.every:
+            places[position].append((text_search.EVERY, snap.approved))
         published = np.frombuffer(snap.published, dtype=np.int64)
         positions = snap.newest_positions()
         ranking = text_search.rank(

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 from pyroaring import BitMap
-from sqlalchemy import ColumnElement, literal_column, or_, text
+from sqlalchemy import ColumnElement, literal_column, or_, text, true
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -305,6 +305,8 @@ def text_match(session: Session, q: str) -> Any:
         return None
     query = resolved_query(session, q)
     filed = [filed_condition(session, term.filter, term.value) for term in query.named]
+    if query.every:  # a word describing every entry (text_search.EVERY)
+        filed.append(true())
     return or_(_words_condition(session, query.units), *filed)
 
 

@@ -146,6 +146,8 @@ def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
         )
         for position in term.units:
             places[position].append((text_search.FILED, filed & public))
+    for position in query.every:
+        places[position].append((text_search.EVERY, public))
 
     def keys(ids: np.ndarray) -> np.ndarray:
         return np.array([published[int(pid)] for pid in ids], dtype=np.int64)

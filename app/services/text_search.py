@@ -14,6 +14,7 @@ paths answer the same entries in the same order.
 
 import json
 import math
+import re
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,16 +34,30 @@ from app.analysis import BODY, STEMMED, SUMMARY, TITLE, Unit
 EXACT = {TITLE: 12, SUMMARY: 8, BODY: 4}
 STEM = {TITLE: 10, SUMMARY: 6, BODY: 2}
 FILED = 9
+# A word that describes every entry of this catalog («مبادرات», "initiatives",
+# "technologies": it is a catalog of technology initiatives) finds them all,
+# below every place a word is found in: the entries saying it come first.
+EVERY = 1
+_EVERY_WORDS = "initiative initiatives technology technologies technologie"
+_EVERY_ARABIC = "مبادرة مبادرات تقنية تقنيات تكنولوجيا"
 # A unit's score: its best place's weight, then how many places it was found
 # in (the word in the title and the summary beats the word in the title).
-PLACES = 32  # more than a unit's places (3 exact, 3 per stem, filed)
+PLACES = 32  # more than a unit's places (3 exact, 3 stems, filed, every)
 MATCHED = 2**16
 assert analysis.MAX_UNITS * (EXACT[TITLE] + 1) * PLACES < MATCHED
 
 # The taxonomies a query can name, with the words that name none of their terms
 # alone: "E-health" is named by "health", «الصحة الإلكترونية» by «الصحة»,
 # "Cybersanté" by "santé".
-NAMED = ("action_line", "sdg", "country", "sub_region", "technology", "target_group")
+NAMED = (
+    "action_line",
+    "sdg",
+    "country",
+    "sub_region",
+    "technology",
+    "target_group",
+    "activity_type",
+)
 _GENERIC_WORDS: tuple[tuple[str, analysis.Language], ...] = (
     ("e electronic", "en"),
     ("électronique", "fr"),
@@ -53,6 +68,12 @@ _GENERIC = frozenset(
     for word in analysis.words(text)
 ) | frozenset(analysis.stem(w) for w in analysis.words("الإلكتروني الإلكترونية"))
 _CYBER = "cyber"
+EVERY_STEMS = frozenset(
+    stem
+    for text in (_EVERY_WORDS, _EVERY_ARABIC)
+    for word in analysis.words(text)
+    for stem in analysis.query_stems(word)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +124,23 @@ def lookups(unit: Unit) -> list[tuple[int, AnyOf]]:
         if stems:
             term = field_class + STEMMED
             found.append((weight, AnyOf(tuple(Lookup((f"{term}{s}",)) for s in stems))))
+        if unit.translations:  # a phrase's translations rank as its stems
+            found.append(
+                (
+                    weight,
+                    AnyOf(
+                        tuple(
+                            _in_class(field_class, phrase)
+                            for phrase in unit.translations
+                        )
+                    ),
+                )
+            )
     return found
+
+
+def _in_class(field_class: int, words: tuple[str, ...]) -> Lookup:
+    return Lookup(tuple(w if w == analysis.GAP else f"{field_class}{w}" for w in words))
 
 
 def any_lookup(units: Sequence[Unit]) -> list[Lookup]:
@@ -169,6 +206,19 @@ def _term_name(
     return TermName(name, value, required, frozenset(stems), words)
 
 
+_OR = re.compile(r"\s(?:or|ou|أو)\s|/|[()]")
+_BRACKETED = re.compile(r"\([^)]*\)")
+
+
+def alternatives(name: str) -> list[str]:
+    """A term's name and the shorter names it holds: "Policy or strategy" is
+    also named by "policy" and by "strategy", "Extended reality (AR/VR)" by
+    "extended reality", "AR" and "VR"."""
+    parts = [part.strip() for part in _OR.split(name)]
+    found = [name, _BRACKETED.sub(" ", name).strip(), *parts]
+    return [part for part in dict.fromkeys(found) if part]
+
+
 def term_names(labels: Labels) -> list[TermName]:
     """The names of every term of the NAMED taxonomies: its names in the three
     languages and its aliases (app/data/term_aliases.json)."""
@@ -177,7 +227,8 @@ def term_names(labels: Labels) -> list[TermName]:
         aliases = ALIASES.get(name, {})
         for value, names in labels.get(name, {}).items():
             for lang, text in names.items():
-                found.append(_term_name(name, value, text, lang))  # type: ignore[arg-type]
+                for part in alternatives(text):
+                    found.append(_term_name(name, value, part, lang))  # type: ignore[arg-type]
             for alias in aliases.get(str(value), []):
                 found.append(_term_name(name, value, alias, "en"))
     return [term for term in found if term is not None]
@@ -219,6 +270,7 @@ class Resolved:
     units: list[Unit]
     named: list[NamedTerm]
     corrections: dict[str, str]  # word as typed -> word searched
+    every: frozenset[int] = frozenset()  # units that describe every entry
 
 
 def resolve(
@@ -229,13 +281,19 @@ def resolve(
 ) -> Resolved:
     """`units` as searched: a word that no published entry holds and that
     names no term is searched as its closest spelling that one holds
-    ("helth" as "health"), so a misspelt word still finds something. `found`
+    ("helth" as "health"), so a misspelt word still finds something; the
+    words that describe every entry are marked (`EVERY`). `found`
     tells whether a unit finds a published entry; `closest`, the candidate
     spellings of a word, best first (`spellings`)."""
     names = list(names)
     name_words = {word: 0 for name in names for word in name.words}
     named = named_terms(names, units)
-    covered = {position for term in named for position in term.units}
+    every = frozenset(
+        position
+        for position, unit in enumerate(units)
+        if not unit.is_phrase and unit.stems & EVERY_STEMS
+    )
+    covered = {position for term in named for position in term.units} | every
     searched = list(units)
     corrections: dict[str, str] = {}
     for position, unit in enumerate(units):
@@ -250,7 +308,7 @@ def resolve(
                 break
     if corrections:
         named = named_terms(names, searched)
-    return Resolved(searched, named, corrections)
+    return Resolved(searched, named, corrections, every)
 
 
 # --- ranking -------------------------------------------------------------------

@@ -121,12 +121,12 @@ def test_a_word_followed_by_a_space_is_not_a_prefix() -> None:
 
 
 def test_a_quoted_phrase_is_its_words_in_a_row_once_per_field_class() -> None:
-    unit = only_unit('"early warning"')
+    unit = only_unit('"water quality"')
 
     assert lookups(unit) == [
-        (EXACT[TITLE], AnyOf((Lookup(("1early", "1warning")),))),
-        (EXACT[SUMMARY], AnyOf((Lookup(("2early", "2warning")),))),
-        (EXACT[BODY], AnyOf((Lookup(("3early", "3warning")),))),
+        (EXACT[TITLE], AnyOf((Lookup(("1water", "1quality")),))),
+        (EXACT[SUMMARY], AnyOf((Lookup(("2water", "2quality")),))),
+        (EXACT[BODY], AnyOf((Lookup(("3water", "3quality")),))),
     ]
 
 
@@ -181,14 +181,14 @@ def test_a_lookup_is_written_as_an_fts5_phrase_and_a_tsquery_literal(
 
 
 def test_a_query_matches_an_entry_holding_any_of_its_lookups() -> None:
-    units = analysis.parse_query('"early warning"')
+    units = analysis.parse_query('"water quality"')
 
     assert text_search.fts5_any(units) == (
-        '"1early 1warning" OR "2early 2warning" OR "3early 3warning"'
+        '"1water 1quality" OR "2water 2quality" OR "3water 3quality"'
     )
     assert text_search.tsquery_any(units) == (
-        "('1early' <-> '1warning') | ('2early' <-> '2warning')"
-        " | ('3early' <-> '3warning')"
+        "('1water' <-> '1quality') | ('2water' <-> '2quality')"
+        " | ('3water' <-> '3quality')"
     )
 
 
@@ -632,3 +632,89 @@ def test_at_most_limit_spellings() -> None:
     vocabulary = {f"helt{letter}": 1 for letter in "abcdefgh"}
 
     assert len(spellings("helth", vocabulary, limit=3)) == 3
+
+
+# --- names that hold shorter names, phrases in other languages, every entry ------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Policy or strategy", ["Policy or strategy", "Policy", "strategy"]),
+        ("سياسة أو استراتيجية", ["سياسة أو استراتيجية", "سياسة", "استراتيجية"]),
+        (
+            "Politique ou stratégie",
+            ["Politique ou stratégie", "Politique", "stratégie"],
+        ),
+        (
+            "Extended reality (AR/VR)",
+            ["Extended reality (AR/VR)", "Extended reality", "AR", "VR"],
+        ),
+        ("Machine learning", ["Machine learning"]),
+    ],
+)
+def test_a_name_with_or_or_brackets_also_names_its_term_by_each_part(
+    name: str, expected: list[str]
+) -> None:
+    assert text_search.alternatives(name) == expected
+
+
+def test_an_activity_type_is_named_by_each_of_its_names_alternatives() -> None:
+    labels: Labels = {
+        "activity_type": {
+            "policy_strategy": {
+                "ar": "سياسة أو استراتيجية",
+                "en": "Policy or strategy",
+                "fr": "Politique ou stratégie",
+            }
+        }
+    }
+    names = text_search.term_names(labels)
+    for query in ("strategy", "استراتيجيات", "politiques"):
+        named = text_search.named_terms(names, analysis.parse_query(query + " "))
+        assert [(t.filter, t.value) for t in named] == [
+            ("activity_type", "policy_strategy")
+        ], query
+
+
+def test_a_phrase_is_also_looked_up_as_its_translations_ranked_as_a_stem() -> None:
+    unit = only_unit('"alerte précoce"')
+
+    translated = lookups(unit)[len(EXACT) :]
+
+    assert translated == [
+        (
+            STEM[TITLE],
+            AnyOf((Lookup(("1انذار", "1مبكر")), Lookup(("1early", "1warning")))),
+        ),
+        (
+            STEM[SUMMARY],
+            AnyOf((Lookup(("2انذار", "2مبكر")), Lookup(("2early", "2warning")))),
+        ),
+        (
+            STEM[BODY],
+            AnyOf((Lookup(("3انذار", "3مبكر")), Lookup(("3early", "3warning")))),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "query", ["مبادرات", "initiatives", "التقنيات", "technologies"]
+)
+def test_a_word_describing_every_entry_finds_them_all(query: str) -> None:
+    units = analysis.parse_query(query + " ")
+
+    found = text_search.resolve(units, [], lambda _u: False, lambda _w: [])
+
+    assert found.every == frozenset({0})
+    assert found.corrections == {}  # found everywhere: nothing to correct
+
+
+def test_every_entry_ranks_below_the_entries_saying_the_word() -> None:
+    saying, everyone = BitMap([1]), BitMap([1, 2, 3])
+    word: Places = [(STEM[BODY], saying), (text_search.EVERY, everyone)]
+
+    ranking = rank([word], same_day, TOTAL)
+
+    assert ids_of(ranking)[0] == 1
+    assert ranking.hits() == everyone
