@@ -319,7 +319,7 @@ FILTER_TITLES: dict[str, str] = FACET_TITLES | {
 }
 SUGGESTIONS = N_("Suggestions")
 SUGGEST_FILTER = N_("Filter by {term} ({count})")
-SUGGEST_SPELLING = N_('Did you mean "{q}"? ({count})')
+SEARCHED_INSTEAD = N_('Results for "{q}": no entry holds "{word}"')
 SUGGEST_DROP = N_("Without {filter} ({count})")
 SORT_LABELS: dict[str, str] = {
     "relevance": N_("Relevance"),

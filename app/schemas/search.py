@@ -115,7 +115,9 @@ class Suggestion(BaseModel):
     )
     word: str | None = Field(default=None, description="the word not found (spelling)")
     q: str | None = Field(
-        default=None, description="the query to search instead (spelling, filter)"
+        default=None,
+        description="the query as searched, each word found nowhere spelt as "
+        "its closest word (spelling)",
     )
     count: int = Field(description="entries the suggestion would show")
 

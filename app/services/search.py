@@ -345,15 +345,13 @@ def _text_suggestions(
             )
     found.sort(key=lambda s: -s.count)
     found = found[:MAX_FILTER_SUGGESTIONS]
+    searched = params.q  # with every word found nowhere spelt as searched
+    for word, other in answer.corrections.items():
+        searched = _replaced(searched, word, other)
     for word, other in answer.corrections.items():
         count = len(catalog_index.unit_hits(session, snap, other))
         found.append(
-            Suggestion(
-                kind=SuggestionKind.SPELLING,
-                word=word,
-                q=_replaced(params.q, word, other),
-                count=count,
-            )
+            Suggestion(kind=SuggestionKind.SPELLING, word=word, q=searched, count=count)
         )
     return found
 

@@ -21,10 +21,10 @@ from app.messages import (
     IMPLEMENTATION_STATUS_LABELS,
     LANGUAGE_NAMES,
     SCOPE_LABELS,
+    SEARCHED_INSTEAD,
     SORT_LABELS,
     SUGGEST_DROP,
     SUGGEST_FILTER,
-    SUGGEST_SPELLING,
 )
 from app.models import ActionLine, Country, Sdg, User
 from app.schemas.project import ProjectPublic
@@ -126,8 +126,7 @@ def _suggestion_links(
             text = translate(locale, SUGGEST_FILTER, term=term, count=count)
             href = _query(params, cursor=None, **{suggestion.filter: chosen})
         elif suggestion.kind == SuggestionKind.SPELLING:
-            text = translate(locale, SUGGEST_SPELLING, q=suggestion.q, count=count)
-            href = _query(params, cursor=None, q=suggestion.q)
+            continue  # said above the results (`_searched_instead`)
         else:
             assert suggestion.filter is not None
             name = translate(locale, FILTER_TITLES[suggestion.filter])
@@ -138,6 +137,19 @@ def _suggestion_links(
             href = _query(params, cursor=None, **dropped)
         links.append({"text": text, "href": "/projects?" + href})
     return links
+
+
+def _searched_instead(page: ProjectSearchPage, locale: str) -> dict[str, str] | None:
+    """What the results are for when a word of the query was found nowhere and
+    its closest spelling was searched instead: the corrected query (whose
+    words the cards mark) and the sentence saying so."""
+    spelt = [s for s in page.suggestions if s.kind == SuggestionKind.SPELLING]
+    if not spelt:
+        return None
+    corrected = spelt[0].q or ""  # the query as searched: every correction
+    words = list_separator(locale).join(s.word or "" for s in spelt)
+    text = translate(locale, SEARCHED_INSTEAD, q=corrected, word=words)
+    return {"q": corrected, "text": text}
 
 
 @router.get("/projects", name="catalog_page", response_model=None)
@@ -210,6 +222,7 @@ def catalog_page(
             "facets": facets,
             "chips": chips,
             "suggestions": _suggestion_links(page, params, locale),
+            "searched_instead": _searched_instead(page, locale),
             "names": _names(session, locale),
             "export_base": "/api/v1/projects/export?"
             + _query(params, cursor=None, limit=None, sort=None),

@@ -127,7 +127,22 @@ class TestCatalog:
         assert "Without Country (1)" in answer  # the palm entry runs in Tunisia
         misspelt = client.get("/projects", params={"q": "plam", "lang": "en"}).text
         assert f"/projects/{published}?lang=en" in misspelt  # searched as "palm"
-        assert "Did you mean &#34;palm&#34;? (1)" in misspelt
+        assert "Results for &#34;palm&#34;: no entry holds &#34;plam&#34;" in misspelt
+        assert "<mark>palm</mark>" in misspelt.lower()  # the word searched, marked
+
+    @pytest.mark.parametrize(
+        ("lang", "said"),
+        [
+            ("ar", "نتائج «palm»: لا يحتوي أي مدخل على «plam»"),
+            ("fr", "Résultats pour « palm » : aucune fiche ne contient « plam »"),
+        ],
+    )
+    def test_a_corrected_spelling_is_said_in_the_language(
+        self, client: TestClient, published: str, lang: str, said: str
+    ) -> None:
+        text = client.get("/projects", params={"q": "plam", "lang": lang}).text
+
+        assert said in text
 
     def test_bad_filters_get_an_error_page_in_the_language(
         self, client: TestClient
