@@ -152,11 +152,39 @@ GROUPINGS: list[tuple[str, Callable[[Judged], str]]] = [
 ]
 
 
+TITLE = "Search relevance on the judged query set"
+BEFORE = ROOT / "bench" / "relevance_before.json"
+
+
+def _before_and_after(run: Run, judged: list[Judged]) -> list[str]:
+    """The recorded figures of the search before issue 12 beside `run`'s."""
+    before = json.loads(BEFORE.read_text(encoding="utf-8"))
+    lines = [
+        f"## Before (commit {before['commit']}) and now ({run.backend})",
+        "",
+        "| language | recall@20 | precision@10 | nDCG@10 |",
+        "|---|---|---|---|",
+    ]
+    groups: dict[str, list[Judged]] = defaultdict(list)
+    for j in judged:
+        if j.relevant:
+            groups[j.lang].append(j)
+            groups["all"].append(j)
+    for name, was in before["by_language"].items():
+        if not groups[name]:
+            continue
+        now = _means([score(run.answers[j.id], j.relevant) for j in groups[name]])
+        old = (was["recall"], was["precision"], was["ndcg"])
+        cells = " | ".join(f"{a:.3f} → {b:.3f}" for a, b in zip(old, now, strict=True))
+        lines.append(f"| {name} | {cells} |")
+    return [*lines, ""]
+
+
 def report(
     runs: list[Run],
     judged: list[Judged],
     *,
-    title: str = "Search relevance on the judged query set",
+    title: str = TITLE,
 ) -> str:
     """The markdown report of `runs`."""
     lines = [
@@ -191,6 +219,8 @@ def report(
                     f"{precision:.3f} | {ndcg:.3f} |"
                 )
         lines.append("")
+    if title == TITLE:
+        lines += _before_and_after(runs[0], judged)
     empty = [j for j in judged if not j.relevant]
     if empty:
         lines += ["## Queries with no relevant entry", ""]

@@ -57,6 +57,11 @@ def test_the_report_groups_by_language_and_kind_and_names_disagreements() -> Non
     assert "| all | sqlite | 2 | 0.500 | 0.500 | 0.500 |" in text
     assert "- sqlite: 1 of 1 answered with nothing" in text
     assert "2 queries matched differently: ar-1, none" in text
+    # the recorded figures of the search before, beside the first backend's
+    assert "## Before (commit 06d8046) and now (sqlite)" in text
+    assert "| en | 0.382 → 1.000 | 0.581 → 1.000 | 0.446 → 1.000 |" in text
+    # and each query that left a relevant entry out of its first twenty
+    assert "| ar-1 | q | attached_prefix | 0.00 | b (-) |" in text
 
 
 class TestTheJudgedSet:
