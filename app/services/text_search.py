@@ -42,7 +42,7 @@ _EVERY_WORDS = "initiative initiatives technology technologies technologie"
 _EVERY_ARABIC = "مبادرة مبادرات تقنية تقنيات تكنولوجيا"
 # A unit's score: its best place's weight, then how many places it was found
 # in (the word in the title and the summary beats the word in the title).
-PLACES = 32  # more than a unit's places (3 exact, 3 stems, filed, every)
+PLACES = 32  # more than a unit's places (3 exact, 3 stem, 3 translated, filed, every)
 MATCHED = 2**16
 assert analysis.MAX_UNITS * (EXACT[TITLE] + 1) * PLACES < MATCHED
 
@@ -111,8 +111,9 @@ class AnyOf:
 
 def lookups(unit: Unit) -> list[tuple[int, AnyOf]]:
     """(weight, lookups) of each place `unit` may be found in: as typed in
-    each field class, then by its stems (its own and its translations') in
-    each, one lookup per place so a word costs six index reads at most."""
+    each field class, then in each by its stems (its own and those of its
+    lexicon translations) and, for a lexicon phrase, by its translations.
+    A place is one index read, whatever the number of its lookups."""
     found: list[tuple[int, AnyOf]] = []
     for field_class, weight in EXACT.items():
         terms = tuple(
