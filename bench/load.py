@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
@@ -107,9 +107,11 @@ def run_load(
     concurrency: int = 1,
     warmup: int = 0,
     timeout: float = 120.0,
+    before: Callable[[], None] | None = None,
 ) -> LoadResult:
     """GET `paths` in turn (request i asks for paths[i % len(paths)]) until
-    `requests` have been sent or `duration` seconds have passed.
+    `requests` have been sent or `duration` seconds have passed; `before`, if
+    given, runs before each request (its time is not the request's).
 
     Before the clock starts, the threads send `warmup` requests between them
     (rounded up to the same number each, so each thread's connection is open
@@ -142,6 +144,8 @@ def run_load(
         warmup_errors = 0
         with httpx.Client(base_url=base_url, timeout=timeout) as client:
             for number in range(warmup_each):
+                if before is not None:
+                    before()
                 warm = _get(client, paths[(index * warmup_each + number) % len(paths)])
                 warmup_errors += not warm.ok
             ready.wait()
@@ -152,6 +156,8 @@ def run_load(
                     ticket = next(tickets)
                 if ticket >= requests:
                     break
+                if before is not None:
+                    before()
                 outcomes.append(_get(client, paths[ticket % len(paths)]))
                 finished = time.perf_counter()
         return outcomes, warmup_errors, finished

@@ -22,7 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -510,10 +510,47 @@ def _matched(url: str, scenario: Scenario) -> int | None:
     return int(answer.json()["total"])
 
 
+def entry_changer(database_url: str) -> Callable[[], None]:
+    """Touch one published entry's row (a different one each time): the
+    change-log trigger records it, as it records an edit, and the service's
+    worker reads that entry again at its next request."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        ids = (
+            connection.execute(
+                text(
+                    "SELECT id FROM project WHERE status = 'approved' "
+                    "ORDER BY id LIMIT 1000"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    turn = iter(range(10**9))
+
+    def change() -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE project SET status = status WHERE id = :id"),
+                {"id": ids[next(turn) % len(ids)]},
+            )
+
+    return change
+
+
 def measure(
-    url: str, backend: str, scenario: Scenario, plan: Plan, report: Report
+    url: str,
+    backend: str,
+    scenario: Scenario,
+    plan: Plan,
+    report: Report,
+    database_url: str | None = None,
 ) -> Measured:
     """Warm `scenario` up and drive it; log and note what went wrong."""
+    before = None
+    if scenario.change_before_each:
+        assert database_url is not None
+        before = entry_changer(database_url)
     result = run_load(
         url,
         scenario.paths,
@@ -521,6 +558,7 @@ def measure(
         duration=plan.duration,
         concurrency=plan.concurrency,
         warmup=plan.warmup,
+        before=before,
     )
     statuses = ", ".join(f"{status}: {n}" for status, n in result.statuses.items())
     log(
@@ -554,10 +592,12 @@ def bench_service(backend: str, database_url: str, plan: Plan, report: Report) -
             f"{backend}: the service answered /healthz {server.startup:.1f} s "
             f"after it was started, with {server.rss_bytes / MEBIBYTE:.0f} MB RSS."
         )
-        return bench_server(backend, server, plan, report)
+        return bench_server(backend, server, plan, report, database_url)
 
 
-def bench_server(backend: str, server: Server, plan: Plan, report: Report) -> Probe:
+def bench_server(
+    backend: str, server: Server, plan: Plan, report: Report, database_url: str
+) -> Probe:
     """Every scenario against the running `server`, then the export."""
     with httpx.Client(base_url=server.url, timeout=600) as client:
         probe = discover(client)
@@ -569,7 +609,9 @@ def bench_server(backend: str, server: Server, plan: Plan, report: Report) -> Pr
     rows: dict[str, Measured] = {}
     # The ceiling first: the server's first requests should not favour it.
     for scenario in [ordered[-1], *ordered[:-1]]:
-        rows[scenario.name] = measure(server.url, backend, scenario, plan, report)
+        rows[scenario.name] = measure(
+            server.url, backend, scenario, plan, report, database_url
+        )
         rows[scenario.name].matched = _matched(server.url, scenario)
     report.rows += [rows[scenario.name] for scenario in ordered]
     rss = int(psutil.Process(server.pid).memory_info().rss)

@@ -28,6 +28,8 @@ EXPORT_RSS_TARGET_MB = 50.0  # growth of the server's memory during the export
 CHARTS = ("action-lines", "sdgs", "countries", "years", "action-lines-by-country")
 # bench.generate's names of the words it plants (in ~45 %, ~4 %, ~10 %).
 WORDS = ("FREQUENT_WORD", "RARE_WORD", "ENGLISH_WORD")
+# Of the new-word queries, those the changed-catalog scenario asks again.
+ASKED_BEFORE = 40
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Scenario:
     paths: tuple[str, ...]
     target_p95_ms: float | None = None
     ceiling_target: bool = True
+    # Before each request an entry changes (bench.run touches its row): the
+    # worker applies it at that request, its caches but the kept places anew.
+    change_before_each: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,17 @@ def scenarios(probe: Probe) -> list[Scenario]:
             f"Full text, {words['FREQUENT_WORD']} + another word, each query new",
             tuple(_url(listing, q=q) for q in cold_queries(words["FREQUENT_WORD"])),
             50,
+        ),
+        Scenario(
+            "text_ar_changed",
+            f"Full text, {words['FREQUENT_WORD']} + a word asked before, "
+            "an entry changed before each",
+            tuple(
+                _url(listing, q=q)
+                for q in cold_queries(words["FREQUENT_WORD"])[:ASKED_BEFORE]
+            ),
+            50,
+            change_before_each=True,
         ),
         Scenario(
             "catalog_page",

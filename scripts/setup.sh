@@ -26,8 +26,10 @@ fi
 # Front-end files from the npm registry (package-lock.json): the fonts the app
 # serves itself (copied into app/static/fonts) and, for the tests, axe-core.
 if command -v npm >/dev/null; then
-  npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)-${extra:-base}"
-  if [ ! -f "$npm_stamp" ]; then
+  lock="$(sha256sum package-lock.json | cut -c1-16)"
+  npm_stamp="node_modules/.installed-$lock-${extra:-base}"
+  # The dev install holds the base one: serving after the tests keeps axe-core.
+  if [ ! -f "$npm_stamp" ] && [ ! -f "node_modules/.installed-$lock-dev" ]; then
     omit=""
     [ -z "$extra" ] && omit="--omit=dev"
     npm ci --no-audit --no-fund --loglevel=error $omit

@@ -79,6 +79,7 @@ PROJECT_COLUMNS = (
     "published_at",
     "start_date",
     "end_date",
+    "search_document",
     *COLUMN_FILTERS.values(),
 )
 # Every taxonomy whose names a page or an export shows: name -> (model, key).
@@ -100,6 +101,12 @@ UNPUBLISHED_KEY = {"sqlite": -(2**62), "postgresql": 2**62}
 # bytes per hit: 1.8 MB with 450,000 hits at 1,000,000 entries).
 TEXT_CACHE_SIZE = 64
 TEXT_CACHE_BYTES = 24 * 2**20
+# The entries found in each place a query looked in (services.text_search),
+# kept from snapshot to snapshot: a change re-reads only the changed entries'
+# documents, so a publication leaves the words already asked warm. The oldest
+# kept go first past this many bytes.
+PLACES_BYTES = 32 * 2**20
+PLACES_CARRIED_MAX = 500  # a change of more entries starts the places afresh
 VIEW_CACHE_SIZE = 32  # charts: the largest, the heat map, is ~170 KB of SVG
 VIEW_CACHE_BYTES = 8 * 2**20
 
@@ -256,6 +263,9 @@ class Snapshot:
     undated: BitMap  # approved entries without a start date
     published: array  # type: ignore[type-arg]  # id -> newest-order key
     newest: array  # type: ignore[type-arg]  # ids, newest first (then id desc)
+    # A place a query looked in -> the approved entries found there (PLACES_BYTES).
+    places: dict[text_search.AnyOf, BitMap] = field(default_factory=dict)
+    places_bytes: int = 0
     # What is computed from this snapshot and kept with it. Not init fields, so
     # `replace` (the next snapshot) starts each afresh; the records, which
     # the next snapshot keeps but for the changed entries, are passed on.
@@ -317,19 +327,27 @@ class Snapshot:
 
     # -- text
 
+    def kept_places(self, places: Sequence[text_search.AnyOf]) -> list[BitMap | None]:
+        with self._lock:
+            return [self.places.get(place) for place in places]
+
+    def keep_place(self, place: text_search.AnyOf, hits: BitMap) -> None:
+        """Keep `hits` (read from the database for this snapshot) for `place`;
+        the next snapshots carry them, corrected for the entries they change."""
+        with self._lock:
+            if place in self.places:
+                return
+            self.places[place] = hits
+            self.places_bytes += _weight(hits)
+            while self.places_bytes > PLACES_BYTES and len(self.places) > 1:
+                oldest = next(iter(self.places))
+                self.places_bytes -= _weight(self.places.pop(oldest))
+
     def cached_text(self, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
-        """Full-text hits of one lookup, or one query's answer, kept with this
-        snapshot: a new snapshot starts with none."""
+        """One text query's answer, kept with this snapshot: a new snapshot
+        starts with none (ranks depend on every entry; the places a query
+        looked in are carried over, `keep_place`)."""
         return self._remember(self._texts, key, compute)
-
-    def kept_text(self, key: tuple[str, Any]) -> Any:
-        """What `cached_text` keeps under `key`, or None."""
-        with self._lock:
-            return self._texts.get(key)
-
-    def keep_text(self, key: tuple[str, Any], value: Any) -> None:
-        with self._lock:
-            self._texts.put(key, value)
 
     def cached_view(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         """Something computed from this snapshot alone (a chart of the published
@@ -411,6 +429,8 @@ class _Builder:
     """Writes into a copy of a snapshot: each bitmap copied once, on first write."""
 
     def __init__(self, base: Snapshot, *, fresh: bool) -> None:
+        with base._lock:  # queries add places to the base meanwhile
+            places = {} if fresh else dict(base.places)
         self.snapshot = replace(
             base,
             approved=BitMap(base.approved),
@@ -420,6 +440,8 @@ class _Builder:
             undated=BitMap(base.undated),
             published=array("q", base.published),
             newest=array("q", base.newest),
+            places=places,
+            places_bytes=base.places_bytes if places else 0,
             _records=OrderedDict() if fresh else base.records_copy(),
         )
         self._copied: set[int] = set()
@@ -443,7 +465,7 @@ class _Builder:
         snap = self.snapshot
         for pid in ids:
             snap._records.pop(pid, None)
-        tables = [*snap.by_value.values(), snap.started, snap.ended]
+        tables = [*snap.by_value.values(), snap.started, snap.ended, snap.places]
         for table in tables:
             for key, bitmap in list(table.items()):
                 if bitmap.intersect(ids):
@@ -472,6 +494,11 @@ class _Builder:
             self._writable(snap.started, row.start_date.year).add(pid)
             if row.end_date is not None:
                 self._writable(snap.ended, row.end_date.year).add(pid)
+        if snap.places:
+            document = text_search.Document(row.search_document or "")
+            for place in snap.places:
+                if place.holds(document):
+                    self._writable(snap.places, place).add(pid)
         if len(snap.published) <= pid:
             snap.published.extend([0] * (pid + 1 - len(snap.published)))
         snap.published[pid] = published_key(row.published_at, snap.dialect)
@@ -587,6 +614,8 @@ def build(session: Session) -> Snapshot:
 def updated(session: Session, base: Snapshot, ids: BitMap) -> Snapshot:
     """The next snapshot: `base` with the entries `ids` read again."""
     builder = _Builder(base, fresh=False)
+    if len(ids) > PLACES_CARRIED_MAX:  # each kept place would test each entry
+        builder.snapshot.places, builder.snapshot.places_bytes = {}, 0
     builder.remove(ids)
     builder.load(session, ids)
     return builder.snapshot
@@ -781,17 +810,18 @@ class TextAnswer:
 
 def _places(session: Session, snap: Snapshot, unit: Unit) -> list[tuple[int, BitMap]]:
     """The approved entries found in each place of `unit`, kept with the
-    snapshot: queries share their words, so a word looked up once serves
-    them all. The places not kept yet are read in one statement."""
+    snapshot and carried by the next ones (PLACES_BYTES): queries share their
+    words, so a word looked up once serves them all, also after a change. The
+    places not kept yet are read in one statement."""
     places = lookups(unit)
-    kept = [snap.kept_text(("lookup", place)) for _w, place in places]
+    kept = snap.kept_places([place for _w, place in places])
     missing = [p for (_w, p), hits in zip(places, kept, strict=True) if hits is None]
     read = iter(lookup_hits(session, missing))
     found: list[tuple[int, BitMap]] = []
     for (weight, place), hits in zip(places, kept, strict=True):
         if hits is None:
             hits = next(read) & snap.approved
-            snap.keep_text(("lookup", place), hits)
+            snap.keep_place(place, hits)
         found.append((weight, hits))
     return found
 

@@ -12,6 +12,7 @@ reference fetch the same lookups and rank here, so both backends and both
 paths answer the same entries in the same order.
 """
 
+import bisect
 import json
 import math
 import re
@@ -76,12 +77,54 @@ EVERY_STEMS = frozenset(
 )
 
 
+class Document:
+    """A stored search document (`analysis.document`) read for lookups in
+    Python: what an entry's changed document holds, without the index."""
+
+    def __init__(self, text: str) -> None:
+        self.terms = text.split()
+        self.positions: dict[str, list[int]] = {}
+        for position, term in enumerate(self.terms):
+            self.positions.setdefault(term, []).append(position)
+        self.sorted = sorted(self.positions)
+
+    def has_prefix(self, prefix: str) -> bool:
+        at = bisect.bisect_left(self.sorted, prefix)
+        return at < len(self.sorted) and self.sorted[at].startswith(prefix)
+
+    def term_at(self, position: int, term: str, *, prefix: bool) -> bool:
+        if position >= len(self.terms):
+            return False
+        found = self.terms[position]
+        return found.startswith(term) if prefix else found == term
+
+
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """Index terms in a row (one, or a phrase's), the last maybe a prefix."""
 
     terms: tuple[str, ...]
     prefix: bool = False
+
+    def holds(self, document: Document) -> bool:
+        """Whether `document` matches, as FTS5 and tsquery match it: the terms
+        at consecutive positions, the last one's start if a prefix."""
+        first, *rest = self.terms
+        if not rest:
+            return (
+                document.has_prefix(first)
+                if self.prefix
+                else first in document.positions
+            )
+        last = len(self.terms) - 1
+        return any(
+            all(
+                document.term_at(start + i, term, prefix=self.prefix and i == last)
+                for i, term in enumerate(self.terms)
+                if i
+            )
+            for start in document.positions.get(first, ())
+        )
 
     def fts5(self) -> str:
         """An FTS5 phrase (the terms are letters and digits: nothing to escape)."""
@@ -101,6 +144,9 @@ class AnyOf:
     (a word in one field class, or its stems there, any of them)."""
 
     lookups: tuple[Lookup, ...]
+
+    def holds(self, document: Document) -> bool:
+        return any(lookup.holds(document) for lookup in self.lookups)
 
     def fts5(self) -> str:
         return " OR ".join(lookup.fts5() for lookup in self.lookups)

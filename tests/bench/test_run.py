@@ -137,6 +137,21 @@ class TestLoadGenerator:
         assert 0 < result.latency_ms(50) <= result.latency_ms(95)
         assert result.latency_ms(95) <= result.latency_ms(99)
 
+    def test_runs_the_before_hook_before_every_request(
+        self, tiny_server: _Server
+    ) -> None:
+        calls: list[int] = []
+
+        def before() -> None:
+            calls.append(len(tiny_server.requests))
+
+        result = run_load(
+            tiny_server.url, ["/ok"], requests=5, duration=30, warmup=2, before=before
+        )
+
+        assert result.requests == 5
+        assert calls == list(range(7))  # before each of the 2 + 5, none after
+
     def test_stops_at_the_duration_before_the_request_count(
         self, tiny_server: _Server
     ) -> None:
@@ -369,7 +384,9 @@ class TestRun:
         plan = run.Plan(requests=2, duration=2, concurrency=1, warmup=1, cache=tmp_path)
         report = run.Report()
         with served(database) as server:
-            probe = run.bench_server("sqlite", server, plan, report)
+            probe = run.bench_server(
+                "sqlite", server, plan, report, run.sqlite_url(database)
+            )
         markdown = run.format_report(report)
 
         # The filter values were found in the data: e-health is Egyptian here.

@@ -15,8 +15,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pyroaring import BitMap
 from sqlmodel import Session, col, func, select, update
 
+from app import analysis
+from app.analysis import GAP
 from app.errors import InvalidInput
 from app.models import CatalogChange, Project, ProjectStatus
 from app.schemas.project import ProjectCreate
@@ -26,7 +29,9 @@ from app.schemas.search import (
     SearchParams,
     SortOrder,
 )
-from app.services import catalog_index, records, search, stats
+from app.services import catalog_index, records, search, stats, text_search
+from app.services.filters import lookup_hits
+from app.services.text_search import AnyOf, Document, Lookup
 from tests.factories import make_project, project_data
 from tests.support.databases import Database
 
@@ -254,7 +259,13 @@ def test_every_worker_follows_changes(random_catalog: Session, db: Database) -> 
     for round_ in range(3):
         _change_the_catalog(session, rng)
         with db.make_session() as fresh:
-            for params in ({}, {"action_line": ["C7"]}, {"q": "الصحة"}):
+            for params in (
+                {},
+                {"action_line": ["C7"]},
+                {"q": "الصحة"},  # its places carried from change to change
+                {"q": "hea"},  # a prefix
+                {"q": '"الذكاء الاصطناعي" منصة'},  # a phrase and a word
+            ):
                 _same_answers(fresh, {"limit": 50, "lang": "ar", **params})
             seen = other_worker.current(fresh)
             expected = fresh.exec(
@@ -264,6 +275,43 @@ def test_every_worker_follows_changes(random_catalog: Session, db: Database) -> 
     # The changed entries were read again, not the whole catalog.
     assert this_worker.builds == builds
     assert other_worker.builds == 1
+
+
+def _lookups_of(documents: list[str], rng: random.Random) -> list[Lookup]:
+    """Lookups the documents hold or nearly hold: words, their first letters
+    as prefixes, runs of two and three terms (stop-word gaps included), the
+    same runs with the last term a prefix, and runs out of order."""
+    found: list[Lookup] = []
+    for document in rng.sample(documents, 6):
+        terms = document.split()
+        for _ in range(8):
+            at = rng.randrange(len(terms) - 3)
+            found.append(Lookup((terms[at],)))
+            found.append(Lookup((terms[at][:3],), prefix=True))
+            found.append(Lookup(tuple(terms[at : at + 2])))
+            found.append(Lookup(tuple(terms[at : at + 3])))
+            found.append(Lookup((terms[at], terms[at + 2][:3]), prefix=True))
+            found.append(Lookup((terms[at + 1], terms[at])))
+    return [lookup for lookup in found if lookup.terms[0] != GAP]
+
+
+def test_a_document_read_in_python_holds_what_the_index_finds(
+    random_catalog: Session,
+) -> None:
+    """The places kept across changes are corrected by reading the changed
+    entries' documents in Python (text_search.Document): that reading must
+    find what FTS5 and the tsquery find, term, prefix and phrase alike."""
+    session = random_catalog
+    rows = session.exec(select(Project.id, Project.search_document)).all()
+    documents = {int(pid or 0): Document(text or "") for pid, text in rows}
+    lookups = _lookups_of([text or "" for _pid, text in rows], random.Random(3))
+    places = [AnyOf((lookup,)) for lookup in lookups]
+
+    found = lookup_hits(session, places)
+
+    for lookup, hits in zip(lookups, found, strict=True):
+        held = {pid for pid, document in documents.items() if lookup.holds(document)}
+        assert held == set(hits), lookup
 
 
 def test_a_taxonomy_change_is_read_again(random_catalog: Session) -> None:
@@ -320,3 +368,52 @@ def test_what_a_snapshot_keeps_is_bounded_by_count_and_bytes() -> None:
     assert len(kept.values) == 3
     kept.put("huge", "x" * 5000)  # alone over the budget, still kept
     assert list(kept.values) == ["huge"]
+
+
+def test_the_places_a_query_looked_in_are_carried_and_corrected_by_a_change(
+    session: Session,
+) -> None:
+    """After a publication the next snapshot still holds what "lagoon" was
+    found in (no read of the index), corrected by the changed entries'
+    documents: the new entry saying "lagoon" is in, the one edited to leave
+    it out is out."""
+
+    def english(title: str) -> Project:
+        return make_project(session, title={"en": title}, original_language="en")
+
+    kept, edited = english("Lagoon monitoring"), english("Lagoon mapping")
+    first = catalog_index.snapshot(session)
+    (unit,) = analysis.parse_query("lagoon ")
+    places = [place for _w, place in text_search.lookups(unit)]
+    title = places[0]  # the word as typed in a title
+    ids = {name: p.id or 0 for name, p in (("kept", kept), ("edited", edited))}
+    assert catalog_index.unit_hits(session, first, "lagoon") == BitMap(ids.values())
+
+    added = english("Lagoon fisheries")
+    records.write_record(
+        session,
+        edited,
+        ProjectCreate.model_validate(
+            project_data(title={"en": "Coastal mapping"}, original_language="en")
+        ),
+    )
+    session.commit()
+    second = catalog_index.snapshot(session)
+
+    assert second is not first
+    assert second.kept_places([title]) == [BitMap([ids["kept"], added.id or 0])]
+    assert second.places[title] is not first.places[title]  # copied, then changed
+    assert first.places[title] == BitMap(ids.values())  # as it was
+
+
+def test_the_places_kept_are_bounded_by_bytes(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snap = catalog_index.snapshot(session)
+    monkeypatch.setattr(catalog_index, "PLACES_BYTES", 100)
+    places = [AnyOf((Lookup((f"1word{i}",)),)) for i in range(3)]
+    for place in places:
+        snap.keep_place(place, BitMap(range(0, 200, 7)))  # ~60 bytes each
+
+    assert list(snap.places) == places[2:]  # the oldest went first
+    assert snap.places_bytes <= 100

@@ -718,3 +718,29 @@ def test_every_entry_ranks_below_the_entries_saying_the_word() -> None:
 
     assert ids_of(ranking)[0] == 1
     assert ranking.hits() == everyone
+
+
+# --- a stored document read in Python (places carried across changes) -----------
+
+
+@pytest.mark.parametrize(
+    ("lookup", "held"),
+    [
+        pytest.param(Lookup(("1early",)), True, id="a-term"),
+        pytest.param(Lookup(("1ear",)), False, id="not-a-term"),
+        pytest.param(Lookup(("1ear",), prefix=True), True, id="a-prefix"),
+        pytest.param(Lookup(("1early", "1warning")), True, id="a-phrase"),
+        pytest.param(Lookup(("1warning", "1early")), False, id="out-of-order"),
+        pytest.param(Lookup(("1early", "1war"), prefix=True), True, id="phrase-prefix"),
+        pytest.param(Lookup(("1warning", GAP, "1heat")), True, id="over-a-gap"),
+        pytest.param(Lookup(("1warning", "1heat")), False, id="the-gap-counts"),
+    ],
+)
+def test_a_document_holds_a_lookup_as_the_index_would(
+    lookup: Lookup, held: bool
+) -> None:
+    """tests/services/test_catalog_index.py compares this with both indexes."""
+    document = text_search.Document("1early 1warning 0 1heat 4earli 4warn 4heat")
+
+    assert lookup.holds(document) is held
+    assert AnyOf((Lookup(("1none",)), lookup)).holds(document) is held

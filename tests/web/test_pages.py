@@ -137,8 +137,9 @@ class TestCatalog:
             ("fr", "Résultats pour « palm » : aucune fiche ne contient « plam »"),
         ],
     )
+    @pytest.mark.usefixtures("published")
     def test_a_corrected_spelling_is_said_in_the_language(
-        self, client: TestClient, published: str, lang: str, said: str
+        self, client: TestClient, lang: str, said: str
     ) -> None:
         text = client.get("/projects", params={"q": "plam", "lang": lang}).text
 
