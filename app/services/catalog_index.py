@@ -96,9 +96,9 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Where an approved entry without a publication date sorts among the newest:
 # last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
 UNPUBLISHED_KEY = {"sqlite": -(2**62), "postgresql": 2**62}
-# What a snapshot keeps of its full-text queries and drawn charts: at most so
-# many of each, and at most so many bytes (a frequent word's ranking is 4
-# bytes per hit: 1.8 MB with 450,000 hits at 1,000,000 entries).
+# What a snapshot keeps of its full-text answers and drawn charts: at most so
+# many of each, and at most so many bytes (an answer's ranking is about 30
+# bytes per hit, ids, scores, sort keys and order: 3 MB with 100,000 hits).
 TEXT_CACHE_SIZE = 64
 TEXT_CACHE_BYTES = 24 * 2**20
 # The entries found in each place a query looked in (services.text_search),
