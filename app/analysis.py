@@ -291,7 +291,7 @@ def parse_query(q: str) -> list[Unit]:
         last_is_prefix = quoted is None and not q[end - 1 : end].isspace()
         for index, word in enumerate(plain):
             prefix = last_is_prefix and index == len(plain) - 1
-            translated = PHRASES.get((word,), ())  # "telemedicine": «التطبيب عن بعد»
+            translated = PHRASES.get((word,), ())  # "cybersecurity": «الأمن السيبراني»
             units.append(Unit((word,), query_stems(word), prefix, translated))
         if quoted is not None:
             phrase = _phrase(quoted.group(1))

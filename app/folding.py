@@ -72,7 +72,7 @@ def fold(text: str) -> str:
 _ARTICLE = re.compile(r"^(?:[وف]?[بك]?ال|[وف]?لل)(?=\w{3})")
 # «لل» is ل + the article, or ل written onto a word that begins with ل: «للاجئين»
 # is «ل» + «اللاجئين», «للبنان» is «ل» + «لبنان». The words of the domain that
-# begin with ل (folded), so their ل stays: reviewed, tests/test_folding.py.
+# begin with ل (folded), so their ل stays: reviewed, tests/test_analysis.py.
 _LAM_WORDS = (
     "لاجي",  # لاجئ, refugee
     "لبنان",

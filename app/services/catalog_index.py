@@ -854,13 +854,12 @@ def text_answer(session: Session, snap: Snapshot, q: str) -> TextAnswer:
 
     def compute() -> TextAnswer:
         query = resolved(session, snap, q)
-        places = [_places(session, snap, unit) for unit in query.units]
-        for term in query.named:
-            filed = filed_under(snap, term.filter, term.value)
-            for position in term.units:
-                places[position].append((text_search.FILED, filed))
-        for position in query.every:
-            places[position].append((text_search.EVERY, snap.approved))
+        places = text_search.with_terms(
+            query,
+            [_places(session, snap, unit) for unit in query.units],
+            lambda term: filed_under(snap, term.filter, term.value),
+            snap.approved,
+        )
         published = np.frombuffer(snap.published, dtype=np.int64)
         positions = snap.newest_positions()
         ranking = text_search.rank(

@@ -131,23 +131,20 @@ def _reference_ranking(session: Session, q: str) -> text_search.Ranking:
         ).all()
     }
     public = BitMap(published)
-    places: list[text_search.Places] = []
+    found: list[text_search.Places] = []
     for unit in query.units:
-        found = lookups(unit)
-        read = lookup_hits(session, [place for _w, place in found])
-        places.append(
-            [(w, hits & public) for (w, _p), hits in zip(found, read, strict=True)]
+        places_of = lookups(unit)
+        read = lookup_hits(session, [place for _w, place in places_of])
+        found.append(
+            [(w, hits & public) for (w, _p), hits in zip(places_of, read, strict=True)]
         )
-    for term in query.named:
+
+    def filed(term: text_search.NamedTerm) -> BitMap:
         condition = filed_condition(session, term.filter, term.value)
-        filed = BitMap(
-            int(pid or 0)
-            for pid in session.exec(select(col(Project.id)).where(condition)).all()
-        )
-        for position in term.units:
-            places[position].append((text_search.FILED, filed & public))
-    for position in query.every:
-        places[position].append((text_search.EVERY, public))
+        ids = session.exec(select(col(Project.id)).where(condition)).all()
+        return BitMap(int(pid or 0) for pid in ids) & public
+
+    places = text_search.with_terms(query, found, filed, public)
 
     def keys(ids: np.ndarray) -> np.ndarray:
         return np.array([published[int(pid)] for pid in ids], dtype=np.int64)

@@ -358,6 +358,26 @@ def resolve(
     return Resolved(searched, named, corrections, every)
 
 
+def with_terms(
+    query: Resolved,
+    found: Sequence["Places"],
+    filed: Callable[[NamedTerm], BitMap],
+    everyone: BitMap,
+) -> list["Places"]:
+    """Each unit's places (`found`, from the index) with, for the units naming
+    a term, the entries filed under it (`filed`, FILED), and for a word that
+    describes every entry, all of them (`everyone`, EVERY): what `rank` ranks,
+    on every path."""
+    places = [list(unit) for unit in found]
+    for term in query.named:
+        hits = filed(term)
+        for position in term.units:
+            places[position].append((FILED, hits))
+    for position in query.every:
+        places[position].append((EVERY, everyone))
+    return places
+
+
 # --- ranking -------------------------------------------------------------------
 
 

@@ -744,3 +744,22 @@ def test_a_document_holds_a_lookup_as_the_index_would(
 
     assert lookup.holds(document) is held
     assert AnyOf((Lookup(("1none",)), lookup)).holds(document) is held
+
+
+def test_the_terms_a_query_names_and_every_entry_join_the_units_places() -> None:
+    query = text_search.Resolved(
+        units=[only_unit("agriculture "), only_unit("initiatives ")],
+        named=[text_search.NamedTerm("action_line", "C7.7", frozenset({0}))],
+        corrections={},
+        every=frozenset({1}),
+    )
+    read: list[Places] = [[(EXACT[TITLE], BitMap([1]))], [(STEM[BODY], BitMap([2]))]]
+    everyone = BitMap([1, 2, 3, 4])
+
+    places = text_search.with_terms(query, read, lambda _t: BitMap([3]), everyone)
+
+    assert places == [
+        [(EXACT[TITLE], BitMap([1])), (FILED, BitMap([3]))],
+        [(STEM[BODY], BitMap([2])), (text_search.EVERY, everyone)],
+    ]
+    assert read[0] == [(EXACT[TITLE], BitMap([1]))]  # the index's reads unchanged
