@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # After this many failed attempts a message is parked for an admin to see.
     mail_max_attempts: int = 8
 
+    # Read the most common words' places of the search index when the service
+    # starts, in the background (services.catalog_index.warm_up).
+    search_warm_up: bool = True
+
     # Requests: bodies larger than this are refused (413) before they are read.
     max_body_bytes: int = 1024 * 1024
     # Throttling (counted in the database, shared by every worker):

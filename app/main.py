@@ -17,7 +17,7 @@ from app.config import Settings, get_settings
 from app.db import ReadReplica, make_engine
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
-from app.services import mail
+from app.services import catalog_index, mail
 from app.templating import environment
 from app.web import headers, rendering, web_router
 
@@ -77,8 +77,16 @@ class RepositoryApp(FastAPI):
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Run the mail worker beside the web process when the settings ask for it."""
+    """Run the mail worker beside the web process when the settings ask for it,
+    and the search warm-up (`/healthz` says when it is done)."""
     settings: Settings = app.state.settings
+    if settings.search_warm_up:
+        threading.Thread(
+            target=catalog_index.run_warm_up,
+            args=(app.state.engine, app.state.read_replica, app.state.search_warmed),
+            name="search-warm-up",
+            daemon=True,
+        ).start()
     stop = threading.Event()
     worker = threading.Thread(
         target=mail.run_worker,
@@ -109,6 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.search_warmed = threading.Event()  # set by the warm-up thread
+    if not settings.search_warm_up:
+        app.state.search_warmed.set()
     rendering.pages.auto_reload = settings.environment == "development"
     app.state.engine = make_engine(settings.database_url, echo=settings.sql_echo)
     app.state.read_replica = (

@@ -253,10 +253,17 @@ def measure_download(
 
 
 def wait_until_up(
-    url: str, process: subprocess.Popen[bytes], log: Path, *, name: str, seconds: float
+    url: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    *,
+    name: str,
+    seconds: float,
+    ready: Callable[[httpx.Response], bool] = lambda _response: True,
 ) -> None:
-    """Poll `url` until it answers 200; fail with the end of `log` if `process`
-    (the server `name`) stops first, or after `seconds`."""
+    """Poll `url` until it answers 200 and the answer is `ready`; fail with the
+    end of `log` if `process` (the server `name`) stops first, or after
+    `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -265,7 +272,8 @@ def wait_until_up(
                 + log.read_text(errors="replace")[-3000:]
             )
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            response = httpx.get(url, timeout=2)
+            if response.status_code == 200 and ready(response):
                 return
         except httpx.HTTPError:
             pass

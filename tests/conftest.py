@@ -3,6 +3,7 @@
 Test ids carry the backend: `test_x[sqlite]`, `test_x[postgresql]`.
 """
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,10 @@ from tests.support.postgres import postgres_server
 from tests.support.smtp import SmtpServer
 
 BACKENDS = ["sqlite", "postgresql"]
+# No search warm-up thread in the apps and served processes of the tests: it
+# would read each test's database while the test changes and drops it (its
+# tests call it themselves). Read by every Settings(), served ones included.
+os.environ["STOCKTAKING_SEARCH_WARM_UP"] = "false"
 
 
 @pytest.fixture(scope="session")

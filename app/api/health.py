@@ -15,7 +15,9 @@ router = APIRouter(tags=["health"])
     responses={503: {"description": "The database does not answer"}},
 )
 def healthz(request: Request) -> JSONResponse:
-    """200 when a `SELECT 1` succeeds, 503 otherwise."""
+    """200 when a `SELECT 1` succeeds, 503 otherwise. `search` is "warming"
+    while the search warm-up reads the common words (the answers are the
+    same, a common word's first query slower), then "ready"."""
     try:
         with request.app.state.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -23,4 +25,5 @@ def healthz(request: Request) -> JSONResponse:
         return JSONResponse(
             {"status": "unavailable", "database": "unreachable"}, status_code=503
         )
-    return JSONResponse({"status": "ok"})
+    warmed = request.app.state.search_warmed.is_set()
+    return JSONResponse({"status": "ok", "search": "ready" if warmed else "warming"})

@@ -3,9 +3,12 @@
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
+from app.services import catalog_index
+from tests.support.databases import clone_database
 
 
 class TestHealth:
@@ -13,7 +16,27 @@ class TestHealth:
         response = client.get("/healthz")
 
         assert response.status_code == 200
-        assert response.json() == {"status": "ok"}
+        assert response.json() == {"status": "ok", "search": "ready"}
+
+    def test_it_says_when_the_search_warm_up_is_over(
+        self, demo_template: str, tmp_path: Path, server_url: str | None
+    ) -> None:
+        url = clone_database(demo_template, tmp_path, server_url)  # committed
+        settings = Settings(database_url=url, environment="test", search_warm_up=True)
+        app = create_app(settings)
+        app.state.search_warmed.clear()
+        states = []
+
+        with TestClient(app) as client:
+            states.append(client.get("/healthz").json()["search"])
+            assert app.state.search_warmed.wait(timeout=30)
+            states.append(client.get("/healthz").json()["search"])
+            with Session(app.state.engine) as other:
+                snap = catalog_index.snapshot(other)
+
+        assert states[-1] == "ready"
+        assert set(states) <= {"warming", "ready"}
+        assert snap.places  # the demo entries' common words were read
 
     def test_unreachable_database_gives_503(self, backend: str, tmp_path: Path) -> None:
         if backend == "sqlite":

@@ -368,7 +368,9 @@ def served(database: Path) -> Iterator[run.Server]:
         deadline = time.monotonic() + 30
         while not server.started and time.monotonic() < deadline:
             time.sleep(0.02)
-        yield run.Server(url, os.getpid(), startup=0.0, rss_bytes=0)
+        yield run.Server(
+            url, os.getpid(), startup=0.0, rss_bytes=0, warm_up=0.0, warm_rss_bytes=0
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=15)

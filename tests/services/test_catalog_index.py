@@ -8,8 +8,10 @@ catalog changes under it, as another worker would see it.
 """
 
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from sqlmodel import Session, col, func, select, update
 
 from app import analysis
 from app.analysis import GAP
+from app.db import make_engine
 from app.errors import InvalidInput
 from app.models import CatalogChange, Project, ProjectStatus
 from app.schemas.project import ProjectCreate
@@ -406,14 +409,119 @@ def test_the_places_a_query_looked_in_are_carried_and_corrected_by_a_change(
     assert first.places[title] == BitMap(ids.values())  # as it was
 
 
-def test_the_places_kept_are_bounded_by_bytes(
+def test_the_places_kept_are_bounded_by_bytes_the_least_recently_asked_going(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     snap = catalog_index.snapshot(session)
     monkeypatch.setattr(catalog_index, "PLACES_BYTES", 100)
     places = [AnyOf((Lookup((f"1word{i}",)),)) for i in range(3)]
-    for place in places:
-        snap.keep_place(place, BitMap(range(0, 200, 7)))  # ~60 bytes each
+    hits = BitMap(range(0, 200, 7))  # ~60 bytes
+    snap.keep_place(places[0], hits)
+    snap.keep_place(places[1], hits)  # over the bytes: the oldest went
+    assert list(snap.places) == places[1:2]
 
-    assert list(snap.places) == places[2:]  # the oldest went first
+    snap.keep_place(places[0], hits)
+    assert snap.kept_places([places[1], places[2]]) == [None, None]  # 1 went
+    snap.keep_place(places[2], hits)
+
+    assert list(snap.places) == places[2:]
     assert snap.places_bytes <= 100
+    monkeypatch.setattr(catalog_index, "PLACES_BYTES", 1000)
+    snap.keep_place(places[0], hits)
+    snap.keep_place(places[1], hits)
+    assert snap.kept_places([places[0]]) == [hits]  # asked: now the newest
+    assert list(snap.places) == [places[2], places[1], places[0]]
+
+
+class TestWarmUp:
+    """When the service starts, the common words' places are read before
+    anyone asks (`catalog_index.warm_up`); the answers do not change."""
+
+    @pytest.fixture
+    def catalog(self, session: Session) -> Session:
+        """Six entries saying "irrigation" (a common word), one "desalination"."""
+        for n in range(6):
+            make_project(
+                session, title={"en": f"Irrigation pilot {n}"}, original_language="en"
+            )
+        make_project(
+            session, title={"en": "Desalination plant"}, original_language="en"
+        )
+        return session
+
+    @staticmethod
+    def _places(q: str) -> list[AnyOf]:
+        return [
+            place
+            for unit in analysis.parse_query(q)
+            for _w, place in text_search.lookups(unit)
+        ]
+
+    @staticmethod
+    def _reads(monkeypatch: pytest.MonkeyPatch) -> list[AnyOf]:
+        read: list[AnyOf] = []
+
+        def counted(session: Session, places: list[AnyOf]) -> list[BitMap]:
+            read.extend(places)
+            return lookup_hits(session, places)
+
+        monkeypatch.setattr(catalog_index, "lookup_hits", counted)
+        return read
+
+    def test_a_common_word_is_read_as_the_last_word_and_as_another(
+        self, catalog: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(catalog_index, "WARM_SHARE", 0.5)  # 4 of 7 entries
+        warmed = catalog_index.warm_up(catalog)
+        snap = catalog_index.snapshot(catalog)
+        read = self._reads(monkeypatch)
+
+        answer = catalog_index.text_answer(catalog, snap, "irrigation")
+        catalog_index.text_answer(catalog, snap, "irrigation pilot")
+
+        assert warmed >= 2  # "irrigation", "pilot" (each entry's title)
+        assert set(self._places("irrigation") + self._places("irrigation ")) <= set(
+            snap.places
+        )
+        assert read == []  # nothing left to read
+        assert len(answer.hits) == 6
+        assert not set(self._places("desalination")) & set(snap.places)  # rare
+
+    def test_the_answers_are_those_of_an_index_not_warmed(
+        self, catalog: Session, db: Database
+    ) -> None:
+        queries = ["irrigation", "irrigation desal", "pilot plant", "irrigati"]
+        catalog_index.warm_up(catalog)
+        warm = catalog_index.snapshot(catalog)
+        with db.make_session() as other:  # another worker's index, cold
+            cold = catalog_index.build(other)
+            expected = [
+                catalog_index.text_answer(other, cold, q).ranking.ids.tolist()
+                for q in queries
+            ]
+
+        assert warm.places
+        assert [
+            catalog_index.text_answer(catalog, warm, q).ranking.ids.tolist()
+            for q in queries
+        ] == expected
+
+    def test_it_stops_at_its_budget_of_bytes(
+        self, catalog: Session, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        read = self._reads(monkeypatch)
+
+        assert catalog_index.warm_up(catalog, budget=0) == 0
+        assert read == []
+        assert catalog_index.warm_up(catalog, budget=1) == 1  # one word, then full
+
+    def test_a_failed_warm_up_is_logged_and_the_service_told_it_is_over(
+        self, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    ) -> None:
+        done = threading.Event()
+        broken = make_engine(f"sqlite:///{tmp_path}")  # a directory: cannot open
+
+        catalog_index.run_warm_up(broken, None, done)
+
+        assert done.is_set()
+        assert "search warm-up failed" in caplog.text
