@@ -280,6 +280,9 @@ class Snapshot:
     # A place a query looked in -> the approved entries found there (PLACES_BYTES).
     places: dict[text_search.AnyOf, BitMap] = field(default_factory=dict)
     places_bytes: int = 0
+    # The first term of each kept place's lookups -> those places: a changed
+    # entry's document is tested against the places its terms lead to.
+    place_terms: dict[str, tuple[text_search.AnyOf, ...]] = field(default_factory=dict)
     # What is computed from this snapshot and kept with it. Not init fields, so
     # `replace` (the next snapshot) starts each afresh; the records, which
     # the next snapshot keeps but for the changed entries, are passed on.
@@ -359,9 +362,26 @@ class Snapshot:
                 return
             self.places[place] = hits
             self.places_bytes += _weight(hits)
+            for term in _first_terms(place):
+                self.place_terms[term] = (*self.place_terms.get(term, ()), place)
             while self.places_bytes > PLACES_BYTES and len(self.places) > 1:
                 oldest = next(iter(self.places))  # the least recently asked
                 self.places_bytes -= _weight(self.places.pop(oldest))
+                for term in _first_terms(oldest):
+                    others = tuple(p for p in self.place_terms[term] if p != oldest)
+                    if others:
+                        self.place_terms[term] = others
+                    else:
+                        del self.place_terms[term]
+
+    def places_holding(self, document: text_search.Document) -> set[text_search.AnyOf]:
+        """The kept places `document` would be found in: those whose lookups
+        start with one of its terms or a prefix of one, tested."""
+        candidates: set[text_search.AnyOf] = set()
+        for term in document.sorted:
+            for end in range(1, len(term) + 1):
+                candidates.update(self.place_terms.get(term[:end], ()))
+        return {place for place in candidates if place.holds(document)}
 
     def cached_text(self, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:
         """One text query's answer, kept with this snapshot: a new snapshot
@@ -451,6 +471,7 @@ class _Builder:
     def __init__(self, base: Snapshot, *, fresh: bool) -> None:
         with base._lock:  # queries add places to the base meanwhile
             places = {} if fresh else dict(base.places)
+            place_terms = {} if fresh else dict(base.place_terms)
         self.snapshot = replace(
             base,
             approved=BitMap(base.approved),
@@ -462,6 +483,7 @@ class _Builder:
             newest=array("q", base.newest),
             places=places,
             places_bytes=base.places_bytes if places else 0,
+            place_terms=place_terms,
             _records=OrderedDict() if fresh else base.records_copy(),
         )
         self._copied: set[int] = set()
@@ -485,7 +507,7 @@ class _Builder:
         snap = self.snapshot
         for pid in ids:
             snap._records.pop(pid, None)
-        tables = [*snap.by_value.values(), snap.started, snap.ended, snap.places]
+        tables = [*snap.by_value.values(), snap.started, snap.ended]
         for table in tables:
             for key, bitmap in list(table.items()):
                 if bitmap.intersect(ids):
@@ -514,11 +536,6 @@ class _Builder:
             self._writable(snap.started, row.start_date.year).add(pid)
             if row.end_date is not None:
                 self._writable(snap.ended, row.end_date.year).add(pid)
-        if snap.places:
-            document = text_search.Document(row.search_document or "")
-            for place in snap.places:
-                if place.holds(document):
-                    self._writable(snap.places, place).add(pid)
         if len(snap.published) <= pid:
             snap.published.extend([0] * (pid + 1 - len(snap.published)))
         snap.published[pid] = published_key(row.published_at, snap.dialect)
@@ -529,10 +546,16 @@ class _Builder:
 
     def load(self, session: Session, ids: BitMap) -> None:
         """Read the entries `ids` again: those approved and their links."""
+        documents: dict[int, text_search.Document] = {}
         for batch in _project_rows(session, ids):
             for row in batch:
                 if row.status == ProjectStatus.APPROVED:
                     self.add_project(row)
+                    if self.snapshot.places:
+                        documents[row.id] = text_search.Document(
+                            row.search_document or ""
+                        )
+        self._correct_places(ids, documents)
         snap = self.snapshot
         for name in LINK_FILTERS:
             for batch in _link_rows(session, name, ids):
@@ -542,6 +565,29 @@ class _Builder:
                         grouped[value].append(pid)
                 for value, pids in grouped.items():
                     self.add(snap.by_value[name], value, pids)
+
+    def _correct_places(
+        self, ids: BitMap, documents: dict[int, text_search.Document]
+    ) -> None:
+        """Make each kept place hold, of the entries `ids`, those whose
+        `documents` (the approved ones') are found there; copy only the
+        places whose share of `ids` changes (none, for a document the same)."""
+        snap = self.snapshot
+        found_in: defaultdict[text_search.AnyOf, BitMap] = defaultdict(BitMap)
+        for pid, document in documents.items():
+            for place in snap.places_holding(document):
+                found_in[place].add(pid)
+        for place, hits in list(snap.places.items()):
+            wanted = found_in.get(place)
+            if hits.intersect(ids) if wanted is None else hits & ids != wanted:
+                writable = self._writable(snap.places, place)
+                writable.difference_update(ids)
+                if wanted is not None:
+                    writable.update(wanted)
+
+
+def _first_terms(place: text_search.AnyOf) -> set[str]:
+    return {lookup.terms[0] for lookup in place.lookups}
 
 
 def _id_lists(session: Session, sql: str) -> Iterator[tuple[Any, BitMap]]:
@@ -636,6 +682,7 @@ def updated(session: Session, base: Snapshot, ids: BitMap) -> Snapshot:
     builder = _Builder(base, fresh=False)
     if len(ids) > PLACES_CARRIED_MAX:  # each kept place would test each entry
         builder.snapshot.places, builder.snapshot.places_bytes = {}, 0
+        builder.snapshot.place_terms = {}
     builder.remove(ids)
     builder.load(session, ids)
     return builder.snapshot

@@ -18,7 +18,7 @@ import math
 import re
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 
@@ -144,6 +144,15 @@ class AnyOf:
     (a word in one field class, or its stems there, any of them)."""
 
     lookups: tuple[Lookup, ...]
+    # Places are the keys of the kept places, looked up by the thousand when
+    # a change is applied: the hash is computed once.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.lookups))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def holds(self, document: Document) -> bool:
         return any(lookup.holds(document) for lookup in self.lookups)

@@ -408,6 +408,11 @@ def test_the_places_a_query_looked_in_are_carried_and_corrected_by_a_change(
     assert second.places[title] is not first.places[title]  # copied, then changed
     assert first.places[title] == BitMap(ids.values())  # as it was
 
+    # An entry read again with its document the same (a touched row):
+    touched = catalog_index.updated(session, second, BitMap([ids["kept"]]))
+    assert touched.places[title] is second.places[title]  # not copied
+    assert touched.places[title] == BitMap([ids["kept"], added.id or 0])
+
 
 def test_the_places_kept_are_bounded_by_bytes_the_least_recently_asked_going(
     session: Session, monkeypatch: pytest.MonkeyPatch
@@ -426,6 +431,7 @@ def test_the_places_kept_are_bounded_by_bytes_the_least_recently_asked_going(
 
     assert list(snap.places) == places[2:]
     assert snap.places_bytes <= 100
+    assert snap.place_terms == {"1word2": (places[2],)}  # the gone ones unfiled
     monkeypatch.setattr(catalog_index, "PLACES_BYTES", 1000)
     snap.keep_place(places[0], hits)
     snap.keep_place(places[1], hits)
