@@ -24,13 +24,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Literal
 
 import Stemmer
 
 from app import folding
+from app.languages import LANGUAGES, LanguageCode
 
-Language = Literal["ar", "en", "fr"]
+Language = LanguageCode
 LATIN_LANGUAGES: tuple[Language, ...] = ("en", "fr")
 
 
@@ -52,7 +52,7 @@ def _folded_word(word: str) -> str:
 _STOP_DATA = _data("stopwords.json")
 STOP_WORDS: frozenset[str] = frozenset(
     folding.fold(word)
-    for lang in ("ar", "en", "fr")
+    for lang in LANGUAGES
     for word in _STOP_DATA[lang]  # type: ignore[attr-defined]
 )
 _ARABIC_DATA = _data("arabic_words.json")
@@ -310,7 +310,6 @@ SEARCHED_FIELDS = {
     "impact": BODY,
     "challenges": BODY,
 }
-LANGUAGES: tuple[Language, ...] = ("ar", "en", "fr")
 
 
 def entry_document(

@@ -6,9 +6,10 @@ from typing import Annotated, Literal
 from pydantic import StringConstraints, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.languages import Language
+
 PLACEHOLDER_SECRET = "change-me"  # refused when environment is production
 
-Locale = Literal["ar", "en", "fr"]
 # "<attempts>/<seconds>": a limit of the throttle (app/services/throttle.py).
 RateLimit = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*/[1-9][0-9]*$")]
 
@@ -32,8 +33,9 @@ class Settings(BaseSettings):
     # whose X-Forwarded-Proto/-For uvicorn believes, so https requests are seen
     # as https (HSTS, Secure cookies) and clients by their own address.
     forwarded_allow_ips: str = "127.0.0.1"
-    default_locale: Locale = "ar"
-    locales: tuple[Locale, ...] = ("ar", "en", "fr")
+    # The language of a page or answer when neither `?lang=`, the cookie nor
+    # Accept-Language names one of the three.
+    default_locale: Language = Language.AR
     sql_echo: bool = False
 
     # Links in emails point here.

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.i18n import negotiate_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import (
     ERROR_PAGE_HEADINGS,
     RULE_MESSAGES,
@@ -194,7 +194,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _locale(request: Request) -> str:
-    return negotiate_locale(request, request.app.state.settings.default_locale)
+    return request_locale(request)
 
 
 # Paths answered in JSON (or machine formats); everything else is a page.

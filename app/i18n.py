@@ -14,8 +14,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from starlette.requests import HTTPConnection
 
-LOCALES = ("ar", "en", "fr")
-DEFAULT_LOCALE = "ar"
+from app.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+LOCALES = LANGUAGES
+DEFAULT_LOCALE = DEFAULT_LANGUAGE
 LOCALE_DIR = Path(__file__).parent / "locale"
 LOCALE_COOKIE = "lang"
 
@@ -61,6 +63,13 @@ def _from_accept_language(header: str) -> str | None:
         if language in LOCALES:
             return language
     return None
+
+
+def request_locale(connection: HTTPConnection) -> str:
+    """The language of this request's page or answer: `negotiate_locale` with
+    the app's configured default (`STOCKTAKING_DEFAULT_LOCALE`). The one way
+    routes, error pages and templates choose it."""
+    return negotiate_locale(connection, connection.app.state.settings.default_locale)
 
 
 def negotiate_locale(connection: HTTPConnection, default: str = DEFAULT_LOCALE) -> str:

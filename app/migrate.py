@@ -32,7 +32,8 @@ def refold_search_documents(bind: sa.Connection) -> None:
     exactly what the app writes, so the app's own function makes it). The
     full-text structures follow the updates (FTS5 triggers, PostgreSQL's
     generated column); so does the catalog change log."""
-    from app.analysis import LANGUAGES, SEARCHED_FIELDS, entry_document
+    from app.analysis import SEARCHED_FIELDS, entry_document
+    from app.languages import LANGUAGES
 
     searched = [f"{field}_{lang}" for field in SEARCHED_FIELDS for lang in LANGUAGES]
     project = sa.table(

@@ -8,7 +8,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import responses
-from app.i18n import negotiate_locale
+from app.i18n import request_locale
 from app.schemas.project import (
     ProjectDraft,
     ProjectPublic,
@@ -51,7 +51,7 @@ def list_projects(
       published.
     """
     page = search.search_projects_json(
-        session, params=params, locale=negotiate_locale(request)
+        session, params=params, locale=request_locale(request)
     )
     return Response(page, media_type="application/json")
 
@@ -77,7 +77,7 @@ def export_projects(
     entry (CSV and XLSX: multi-valued fields joined with "; ", headers and
     labels in the chosen language; JSON: the public records). No row cap;
     contact details are never included."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     media_type, chunks = exports.export(
         session, filters=params, file_format=params.format, locale=locale
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 
 from app.deps import SessionDep
 from app.errors import responses
-from app.i18n import negotiate_locale
+from app.i18n import request_locale
 from app.schemas.search import ProjectFilters
 from app.schemas.stats import MatrixParams, StatsMatrix, StatsSummary
 from app.services import stats
@@ -25,7 +25,7 @@ def stats_summary(
 ) -> StatsSummary:
     """Published entries matching the filters (as in the search), counted per
     value; an entry filed under several values counts under each."""
-    return stats.summary(session, filters=filters, locale=negotiate_locale(request))
+    return stats.summary(session, filters=filters, locale=request_locale(request))
 
 
 @router.get(
@@ -44,5 +44,5 @@ def stats_matrix(
         filters=params,
         rows=params.rows,
         cols=params.cols,
-        locale=negotiate_locale(request),
+        locale=request_locale(request),
     )

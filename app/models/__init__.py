@@ -1,5 +1,6 @@
 """Every table module, imported so that `SQLModel.metadata` is complete."""
 
+from app.languages import Language
 from app.models.catalog import CatalogChange
 from app.models.moderation import (
     HistoryIsAppendOnly,
@@ -11,7 +12,6 @@ from app.models.outbox import OutboxMessage
 from app.models.project import (
     GeographicScope,
     ImplementationStatus,
-    Language,
     Project,
     ProjectActionLine,
     ProjectCountry,

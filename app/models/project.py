@@ -14,6 +14,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
+from app.languages import Language
 
 TITLE_MAX_CHARS = 300
 SUMMARY_MAX_WORDS = 200
@@ -36,12 +37,6 @@ class ProjectStatus(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     ARCHIVED = "archived"
-
-
-class Language(StrEnum):
-    AR = "ar"
-    EN = "en"
-    FR = "fr"
 
 
 class ImplementationStatus(StrEnum):

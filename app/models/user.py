@@ -7,7 +7,8 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.db import UTCDateTime, utcnow
-from app.models.project import Language, enum_column
+from app.languages import Language
+from app.models.project import enum_column
 
 
 class Role(StrEnum):

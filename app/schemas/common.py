@@ -14,6 +14,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app import text_policy
+from app.languages import LANGUAGES
 from app.messages import RULE_MESSAGES, ErrorCode
 
 
@@ -96,7 +97,7 @@ class LocalizedText(BaseModel):
 
     def languages(self) -> list[str]:
         """The languages this text is given in."""
-        return [lang for lang in ("ar", "en", "fr") if getattr(self, lang)]
+        return [lang for lang in LANGUAGES if getattr(self, lang)]
 
 
 class ErrorDetail(BaseModel):

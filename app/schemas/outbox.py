@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from app.models.project import Language
+from app.languages import Language
 
 
 class OutboxMessagePublic(BaseModel):

@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.languages import Language
 from app.messages import ErrorCode
 from app.models.project import (
     DESCRIPTION_MAX_CHARS,
@@ -36,7 +37,6 @@ from app.models.project import (
     URL_MAX_CHARS,
     GeographicScope,
     ImplementationStatus,
-    Language,
     ProjectStatus,
     UnescoAlignment,
 )

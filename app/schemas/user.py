@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from app.models.project import Language
+from app.languages import Language
 from app.models.user import Role
 from app.schemas.common import SINGLE_LINE, Iso2
 

@@ -48,6 +48,7 @@ from sqlmodel import Session, col, func, select
 from app import analysis
 from app.analysis import Unit
 from app.db import ReadReplica
+from app.languages import LANGUAGES
 from app.models import (
     ActionLine,
     BudgetRange,
@@ -246,7 +247,7 @@ def _read_terms(session: Session) -> Terms:
         labels[name] = {
             getattr(term, key): (
                 term.sort_order,
-                {lang: getattr(term, f"name_{lang}") for lang in ("ar", "en", "fr")},
+                {lang: getattr(term, f"name_{lang}") for lang in LANGUAGES},
             )
             for term in session.exec(select(model)).all()
         }

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from app import encoding
 from app.i18n import translate
+from app.languages import fallback_order
 from app.messages import (
     EXPORT_COLUMNS,
     IMPLEMENTATION_STATUS_LABELS,
@@ -77,7 +78,7 @@ class Labels:
 
     def text(self, value: LocalizedText) -> str:
         """The text in the export's language, else in another one it exists in."""
-        for lang in (self.locale, "en", "ar", "fr"):
+        for lang in fallback_order(self.locale):
             if getattr(value, lang):
                 return str(getattr(value, lang))
         return ""

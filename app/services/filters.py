@@ -22,6 +22,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app import analysis
 from app.analysis import Unit
 from app.errors import ErrorCode, InvalidInput
+from app.languages import LANGUAGES
 from app.models import (
     ActionLine,
     ActivityType,
@@ -182,7 +183,7 @@ def term_labels(
         assert spec.term is not None
         found[name] = {
             getattr(term, spec.key): {
-                lang: getattr(term, f"name_{lang}") for lang in analysis.LANGUAGES
+                lang: getattr(term, f"name_{lang}") for lang in LANGUAGES
             }
             for term in session.exec(select(spec.term)).all()
         }

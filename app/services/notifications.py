@@ -5,13 +5,14 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.languages import fallback_order
 from app.models import Country, Project, Role, User
 from app.services import mail
 
 
 def _title(project: Project, language: str) -> str:
     """The entry's title in `language`, else in its original language."""
-    for lang in (language, project.original_language.value, "en", "ar", "fr"):
+    for lang in fallback_order(language, project.original_language.value):
         title = getattr(project, f"title_{lang}")
         if title:
             return str(title)

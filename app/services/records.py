@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, select
 
 from app import analysis
 from app.errors import ErrorCode, Loc
+from app.languages import LANGUAGES
 from app.models import (
     ActionLine,
     ActivityType,
@@ -158,7 +159,7 @@ def _columns(data: ProjectDraft) -> dict[str, Any]:
     columns: dict[str, Any] = {
         f"{field}_{lang}": getattr(getattr(data, field), lang)
         for field in TRANSLATED_FIELDS
-        for lang in ("ar", "en", "fr")
+        for lang in LANGUAGES
     }
     org, rai, contact = data.lead_organization, data.responsible_ai, data.contact
     columns |= {
@@ -195,7 +196,7 @@ def search_document(data: ProjectDraft) -> str:
     texts = {
         f"{field}_{lang}": getattr(getattr(data, field), lang)
         for field in analysis.SEARCHED_FIELDS
-        for lang in analysis.LANGUAGES
+        for lang in LANGUAGES
     }
     names = [data.lead_organization.name if data.lead_organization else None]
     names += [partner.name for partner in data.partners]

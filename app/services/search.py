@@ -20,6 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app import analysis
 from app.errors import ErrorCode, InvalidInput
+from app.languages import fallback_order
 from app.models import (
     Project,
 )
@@ -64,7 +65,7 @@ class Ordering:
 
 
 def _title_key(locale: str) -> Any:
-    titles = [getattr(Project, f"title_{lang}") for lang in (locale, "en", "ar", "fr")]
+    titles = [getattr(Project, f"title_{lang}") for lang in fallback_order(locale)]
     return func.lower(func.coalesce(*titles, ""))
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.deps import AdminUser, SessionDep, SettingsDep
 from app.errors import DomainError
-from app.i18n import negotiate_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import LANGUAGE_NAMES, ROLE_LABELS
 from app.models import Role, User
 from app.schemas.user import InvitationIn, UserUpdate
@@ -37,7 +37,7 @@ def _users_page(
     errors: Errors | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     return render(
         request,
         "admin/users.html",
@@ -70,7 +70,7 @@ def update_user_page(
     user_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
 ) -> Response:
     """Change one account's role, country or access (a row's form)."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields = {k: v[-1] for k, v in form.action().items()}
     changes = {
         "role": fields.get("role") or None,
@@ -101,7 +101,7 @@ def invite_page(
     settings: SettingsDep,
     admin: AdminUser,
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
         fields = form.values()
@@ -148,5 +148,5 @@ def retry_mail_page(
     """Queue one parked email again (a row's button)."""
     form.action()
     mail.retry_failed(session, message_id=message_id)
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     return see_other(request, f"/admin/mail?lang={locale}", flash="mail_retried")

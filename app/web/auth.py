@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.db import utcnow
 from app.deps import SESSION_COOKIE, ClientAddress, SessionDep, SessionFactory
 from app.errors import DomainError, TooManyRequests
-from app.i18n import negotiate_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import SET_PASSWORD_HEADINGS
 from app.models import Country, TokenPurpose
 from app.schemas.user import (
@@ -57,7 +57,7 @@ def _refused(
 ) -> HTMLResponse:
     """The form again with a service's refusal on top: 422, or 429 with its
     Retry-After when throttled."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     errors = {"form": [e["msg"] for e in error.detail(locale)]}
     throttled = error.status_code == 429
     response = _form(
@@ -94,7 +94,7 @@ def login_form(
 def login_submit(
     request: Request, form: PostedFormDep, session: SessionDep, client: ClientAddress
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
         fields = form.values()
@@ -158,7 +158,7 @@ def logout_submit(
 
 
 def _countries(request: Request, session: SessionDep) -> list[tuple[str, str]]:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     return [
         (country.iso2, getattr(country, f"name_{locale}"))
         for country in session.exec(select(Country).order_by(Country.sort_order)).all()  # type: ignore[arg-type]
@@ -174,7 +174,7 @@ def register_form(request: Request, session: SessionDep) -> HTMLResponse:
 def register_submit(
     request: Request, form: PostedFormDep, session: SessionDep, client: ClientAddress
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
         fields = form.values()
@@ -220,7 +220,7 @@ def verify_form(
 def verify_submit(
     request: Request, form: PostedFormDep, session: SessionDep
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
         fields = form.values()
@@ -258,7 +258,7 @@ def _set_password_form(
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     return _form(
         request,
         "auth/set_password.html",
@@ -279,7 +279,7 @@ def reset_request_submit(
     client: ClientAddress,
     background: BackgroundTasks,
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
         fields = form.values()
@@ -313,7 +313,7 @@ def _set_password(
     request: Request, form: PostedForm, session: Session, kind: str
 ) -> Response:
     """Reset or invitation: a new password from an emailed single-use link."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
         fields = form.values()

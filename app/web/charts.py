@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from app.deps import SessionDep
 from app.encoding import xml_text
 from app.errors import ErrorCode, NotFound, responses
-from app.i18n import negotiate_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import CHART_TITLES, NO_ENTRIES
 from app.models import Sdg
 from app.schemas.search import FacetCount, ProjectFilters
@@ -205,7 +205,7 @@ def chart(
 ) -> Response:
     """`name`: action-lines, sdgs (in SDG colours), countries, years, or
     action-lines-by-country (a heat map). Takes the search's filters."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     if name != "action-lines-by-country" and name not in BARS:
         raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "name"))
     key = ("chart", name, filters.model_dump_json(), locale)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.deps import ModeratorUser, SessionDep, SettingsDep
 from app.errors import DomainError
-from app.i18n import negotiate_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import (
     ACTION_BUTTONS,
     EXPORT_COLUMNS,
@@ -43,7 +43,7 @@ def moderation_queue_page(
     country: Annotated[list[Iso2], Query()] = [],  # noqa: B006
     min_age_days: Annotated[int | None, Query(ge=0, le=3650)] = None,
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     waiting = queue.moderation_queue(
         session,
         statuses=status,
@@ -166,7 +166,7 @@ def _review(
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     project = projects.find_for_work(session, public_id, moderator)
     record: ProjectRecord = projects.working_record(session, project)
     labels = Labels(session, locale)
@@ -251,7 +251,7 @@ def decide_page(
 ) -> Response:
     """Approve, request changes, reject or archive; a missing reason re-renders
     the review page (422) with the message next to the reason box."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields = {k: v[-1] for k, v in (form.action()).items()}
     on_revision = fields.pop("target", None) == "revision"
     if not (fields.get("reason") or "").strip():
@@ -307,7 +307,7 @@ def comment_page(
     moderator: ModeratorUser,
     project_id: ProjectId,
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields = form.action()
     try:
         comment = parse(CommentIn, {"body": (fields.get("body") or [""])[-1]}, locale)

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from app.deps import SessionDep, SettingsDep
 from app.errors import responses
-from app.i18n import negotiate_locale
+from app.i18n import request_locale
 from app.schemas.search import ProjectFilters
 from app.services import feeds
 
@@ -36,7 +36,7 @@ def projects_feed(
     xml = feeds.projects_feed(
         session,
         filters=filters,
-        locale=negotiate_locale(request),
+        locale=request_locale(request),
         base_url=base_url,
         self_url=base_url + FEED_PATH + (f"?{query}" if query else ""),
     )

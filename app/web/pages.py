@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.deps import OptionalUser, SessionDep
 from app.errors import ErrorCode, NotFound
-from app.i18n import list_separator, negotiate_locale, translate
+from app.i18n import list_separator, request_locale, translate
 from app.messages import (
     CHART_TITLES,
     EXPORT_COLUMNS,
@@ -57,7 +57,7 @@ def _query(params: SearchParams, **changes: Any) -> str:
 def home_page(
     request: Request, session: SessionDep, user: OptionalUser
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     found = search.search_projects(session, params=SearchParams(limit=6), locale=locale)
     lines = {f.value: f.count for f in found.facets["action_line"]}
     sdg_counts = {f.value: f.count for f in found.facets["sdg"]}
@@ -167,7 +167,7 @@ def catalog_page(
     if remove is not None:
         url = "/projects?" + _query(_without(params, remove), cursor=None)
         return RedirectResponse(url, status_code=303)
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     page = search.search_projects(session, params=params, locale=locale)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
     facets = [
@@ -288,7 +288,7 @@ def project_page(
     user: OptionalUser,
     project_id: Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")],
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     project = projects.get_public_project(session, project_id)
     names = _names(session, locale)
     sections = [
@@ -323,7 +323,7 @@ def _taxonomy_page(
     filters: dict[str, Any],
     chart: str,
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     params = SearchParams(**filters, limit=20)
     page = search.search_projects(session, params=params, locale=locale)
     query = _query(params, limit=None, lang=locale)
@@ -353,7 +353,7 @@ def country_page(
     country = session.get(Country, iso2.upper())
     if country is None:
         raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "iso2"))
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     return _taxonomy_page(
         request,
         session,
@@ -376,7 +376,7 @@ def action_line_page(
     line = session.get(ActionLine, code)
     if line is None:
         raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "code"))
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     return _taxonomy_page(
         request,
         session,
@@ -389,7 +389,7 @@ def action_line_page(
 
 @router.get("/dashboard", name="dashboard_page", response_class=HTMLResponse)
 def dashboard_page(request: Request, user: OptionalUser) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     charts = [
         {"name": name, "title": translate(locale, title)}
         for name, title in CHART_TITLES.items()

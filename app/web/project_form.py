@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.i18n import translate
+from app.languages import LANGUAGES
 from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS, YES_NO
 from app.models import (
     ActivityType,
@@ -31,7 +32,6 @@ from app.models.project import GeographicScope, ImplementationStatus
 from app.models.taxonomy import TermBase
 from app.services import records, taxonomy
 
-LANGUAGES = ("ar", "en", "fr")
 LIST_FIELDS = frozenset(
     {
         "countries",

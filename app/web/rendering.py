@@ -25,14 +25,15 @@ from app.i18n import (
     LOCALE_COOKIE,
     LOCALES,
     list_separator,
-    negotiate_locale,
+    request_locale,
     translate,
 )
+from app.languages import DEFAULT_LANGUAGE, direction, fallback_order
 from app.messages import FLASH_MESSAGES
 from app.templating import TEMPLATES
 from app.web.highlight import highlight
 
-_locale: ContextVar[str] = ContextVar("locale", default="ar")
+_locale: ContextVar[str] = ContextVar("locale", default=DEFAULT_LANGUAGE)
 
 
 def _gettext(message: str) -> str:
@@ -89,7 +90,7 @@ def text_in(
 ) -> tuple[str, str | None]:
     """A `{ar, en, fr}` text in `locale`, else in the entry's original language,
     else in another: (text, the language shown if it is not `locale`)."""
-    for lang in (locale, original or locale, "ar", "en", "fr"):
+    for lang in fallback_order(locale, original):
         found = getattr(value, lang, None)
         if found:
             return str(found), None if lang == locale else lang
@@ -178,7 +179,7 @@ def render(
     request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
     """`template` rendered in the request's language; `?lang=` is remembered."""
-    locale = negotiate_locale(request, request.app.state.settings.default_locale)
+    locale = request_locale(request)
     _locale.set(locale)
     flash_key = request.cookies.get(FLASH_COOKIE)
     flash = (
@@ -192,7 +193,7 @@ def render(
         csrf_token=token,
         request=request,
         locale=locale,
-        direction="rtl" if locale == "ar" else "ltr",
+        direction=direction(locale),
         list_separator=list_separator(locale),
         locales=LOCALES,
         # Paths, not absolute URLs: those would be built from the Host header.

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import DomainError, ErrorCode, InvalidInput, PermissionDenied
-from app.i18n import negotiate_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import ACTION_BUTTONS, HISTORY_LINES, LANGUAGE_NAMES, STATUS_NAMES
 from app.models import Permission, Project, ProjectStatus, User
 from app.schemas.moderation import ReasonIn
@@ -52,7 +52,7 @@ def _form_page(
     project: ProjectRecord | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     options = project_form.choices(session, locale)
     return render(
         request,
@@ -92,7 +92,7 @@ def _blank_record(user: User, locale: str) -> dict[str, Any]:
 def new_project_form(
     request: Request, session: SessionDep, user: ContributingUser
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     values = project_form.form_values(_blank_record(user, locale))
     return _form_page(request, session, user, values=values)
 
@@ -112,7 +112,7 @@ def _save_then_maybe_submit(
     public_id: str,
     action: str,
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     if action == "submit":
         moderation.submit_project(
             session, public_id=public_id, user=user, settings=settings
@@ -131,7 +131,7 @@ def new_project_submit(
     settings: SettingsDep,
     user: ContributingUser,
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     record: dict[str, Any] = {}
     try:
         record, action, _fields = _posted(form)
@@ -223,7 +223,7 @@ def edit_project_submit(
     user: CurrentUser,
     project_id: ProjectId,
 ) -> Response:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     project = _editable(session, project_id, user)
     record: dict[str, Any] = {}
     version: Any = project.version
@@ -256,7 +256,7 @@ def edit_project_submit(
 def my_projects_page(
     request: Request, session: SessionDep, user: CurrentUser
 ) -> HTMLResponse:
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     mine = projects.my_projects(session, user=user)
     ids = [project.id for project in mine if project.id is not None]
     histories = moderation.histories(session, ids)
@@ -323,7 +323,7 @@ def owner_action(
     project_id: ProjectId,
 ) -> Response:
     """Submit, withdraw, endorse, delete a draft or comment, from "my entries"."""
-    locale = negotiate_locale(request)
+    locale = request_locale(request)
     fields = form.action()
     action = (fields.get("action") or [""])[-1]
     note = _note(fields)

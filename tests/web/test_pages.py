@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.languages import Language
 from app.models import ProjectStatus
 from tests.factories import make_project
 
@@ -62,6 +63,23 @@ class TestEveryPage:
             html_lang(client.get("/", headers={"Accept-Language": "fr"}).text)[0]
             == "en"
         )
+
+    @pytest.mark.usefixtures("published")
+    @pytest.mark.parametrize("path", [*PAGES, "/projects?country=XX"])
+    def test_the_configured_default_language_is_every_page_s(
+        self, client: TestClient, path: str
+    ) -> None:
+        state = client.app.state  # type: ignore[attr-defined]
+        configured = state.settings
+        state.settings = configured.model_copy(update={"default_locale": Language.FR})
+        try:
+            default = client.get(path)
+            chosen = client.get(path, headers={"Accept-Language": "ar"})
+        finally:
+            state.settings = configured
+
+        assert html_lang(default.text) == ("fr", "ltr")
+        assert html_lang(chosen.text) == ("ar", "rtl")
 
 
 class TestCatalog:
