@@ -15,35 +15,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.db import utcnow
-from app.models import (
-    ActionLine,
-    ActionLineSdg,
-    ActivityType,
-    AictoMembership,
-    BudgetRange,
-    Country,
-    EntityType,
-    FundingSource,
-    GdcObjective,
-    Sdg,
-    SubRegion,
-    TargetGroup,
-    Technology,
-    WsisTarget,
-)
-from app.models.taxonomy import TermBase
+from app.models import ActionLine, ActionLineSdg, AictoMembership
+from app.taxonomies import TAXONOMIES, Taxonomy
 
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """How one seed file maps onto one table."""
-
-    file: str
-    model: type[TermBase]
-    key: str
-    extra: Callable[[dict[str, Any]], dict[str, Any]] = lambda _term: {}
 
 
 def _country(term: dict[str, Any]) -> dict[str, Any]:
@@ -57,21 +32,17 @@ def _action_line(term: dict[str, Any]) -> dict[str, Any]:
     return {"parent_code": term["parent"], "lead_facilitator": term["lead_facilitator"]}
 
 
-# In dependency order: sub-regions before countries, SDGs before action lines.
-TAXONOMIES = (
-    Taxonomy("sub_regions.json", SubRegion, "code"),
-    Taxonomy("countries.json", Country, "iso2", _country),
-    Taxonomy("sdgs.json", Sdg, "number", lambda term: {"color": term["color"]}),
-    Taxonomy("action_lines.json", ActionLine, "code", _action_line),
-    Taxonomy("wsis_targets.json", WsisTarget, "code"),
-    Taxonomy("gdc_objectives.json", GdcObjective, "number"),
-    Taxonomy("technologies.json", Technology, "code"),
-    Taxonomy("entity_types.json", EntityType, "code"),
-    Taxonomy("activity_types.json", ActivityType, "code"),
-    Taxonomy("target_groups.json", TargetGroup, "code"),
-    Taxonomy("funding_sources.json", FundingSource, "code"),
-    Taxonomy("budget_ranges.json", BudgetRange, "code"),
-)
+def _no_extra(_term: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+# The columns of a taxonomy's table beyond code, names and order, from its
+# seed file's terms (by the taxonomy's name in app/taxonomies.py).
+EXTRA_COLUMNS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "country": _country,
+    "sdg": lambda term: {"color": term["color"]},
+    "action_line": _action_line,
+}
 
 
 @dataclass
@@ -113,7 +84,7 @@ def _upsert(
             "name_fr": term["name"]["fr"],
             "sort_order": position,
             "retired_at": None,
-            **taxonomy.extra(term),
+            **EXTRA_COLUMNS.get(taxonomy.name, _no_extra)(term),
         }
         row = existing.pop(term[taxonomy.key], None)
         if row is None:
@@ -162,7 +133,7 @@ def load_taxonomies(session: Session, directory: Path = TAXONOMY_DIR) -> SeedRep
     """Upsert every taxonomy from `directory`, in one transaction."""
     report = SeedReport()
     for taxonomy in TAXONOMIES:
-        terms = read_terms(taxonomy.file, directory)
+        terms = read_terms(taxonomy.seed_file, directory)
         _upsert(session, taxonomy, terms, report)
         if taxonomy.model is ActionLine:
             _sync_action_line_sdgs(session, terms, report)

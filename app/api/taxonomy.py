@@ -5,15 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.deps import SessionDep
-from app.models import (
-    ActivityType,
-    BudgetRange,
-    EntityType,
-    FundingSource,
-    SubRegion,
-    TargetGroup,
-    Technology,
-)
 from app.models.taxonomy import CodedTermBase
 from app.schemas.taxonomy import (
     ActionLinePublic,
@@ -24,6 +15,7 @@ from app.schemas.taxonomy import (
     WsisTargetPublic,
 )
 from app.services import taxonomy
+from app.taxonomies import TAXONOMIES
 
 router = APIRouter(tags=["taxonomies"])
 
@@ -88,10 +80,7 @@ def _vocabulary_route(path: str, model: type[CodedTermBase], summary: str) -> No
     )
 
 
-_vocabulary_route("/technologies", Technology, "List technologies")
-_vocabulary_route("/entity-types", EntityType, "List entity types")
-_vocabulary_route("/activity-types", ActivityType, "List activity types")
-_vocabulary_route("/target-groups", TargetGroup, "List target groups")
-_vocabulary_route("/funding-sources", FundingSource, "List funding source types")
-_vocabulary_route("/budget-ranges", BudgetRange, "List budget ranges")
-_vocabulary_route("/sub-regions", SubRegion, "List sub-regions of the Arab region")
+for _listed in TAXONOMIES:  # the small coded vocabularies (app/taxonomies.py)
+    if _listed.api_path is not None:
+        assert issubclass(_listed.model, CodedTermBase), _listed.name
+        _vocabulary_route(_listed.api_path, _listed.model, _listed.api_summary)

@@ -51,17 +51,15 @@ from app.db import ReadReplica
 from app.languages import LANGUAGES
 from app.models import (
     ActionLine,
-    BudgetRange,
     CatalogChange,
     Country,
-    FundingSource,
     Project,
     ProjectStatus,
 )
-from app.models.taxonomy import TermBase
 from app.services import text_search
 from app.services.filters import FILTERS, index_words, lookup_hits
 from app.services.text_search import lookups
+from app.taxonomies import TAXONOMIES
 
 logger = logging.getLogger(__name__)
 
@@ -88,16 +86,6 @@ PROJECT_COLUMNS = (
     "search_document",
     *COLUMN_FILTERS.values(),
 )
-# Every taxonomy whose names a page or an export shows: name -> (model, key).
-LABELLED: dict[str, tuple[type[TermBase], str]] = {
-    **{
-        name: (spec.term, spec.key)
-        for name, spec in FILTERS.items()
-        if spec.term is not None
-    },
-    "funding_source": (FundingSource, "code"),
-    "budget_range": (BudgetRange, "code"),
-}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Where an approved entry without a publication date sorts among the newest:
 # last on SQLite (NULL is smallest), first on PostgreSQL (NULL is largest).
@@ -243,13 +231,13 @@ def _read_terms(session: Session) -> Terms:
         if region:
             regions[region].add(iso2)
     labels: dict[str, dict[Any, tuple[int, dict[str, str]]]] = {}
-    for name, (model, key) in LABELLED.items():
-        labels[name] = {
-            getattr(term, key): (
+    for taxonomy in TAXONOMIES:  # every one whose names a page or export shows
+        labels[taxonomy.name] = {
+            getattr(term, taxonomy.key): (
                 term.sort_order,
                 {lang: getattr(term, f"name_{lang}") for lang in LANGUAGES},
             )
-            for term in session.exec(select(model)).all()
+            for term in session.exec(select(taxonomy.model)).all()
         }
     return Terms(
         {k: frozenset(v) for k, v in sub_lines.items()},

@@ -31,6 +31,7 @@ from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectFilters
 from app.services import catalog_index, records
 from app.services import filters as catalog
+from app.taxonomies import labelled
 
 BATCH = 500
 SEPARATOR = "; "
@@ -65,16 +66,15 @@ class Labels:
         terms = catalog_index.snapshot(session).terms  # read once per taxonomy change
         self.names = terms.names(locale)
 
-    def one(self, taxonomy: str, value: Any, *, with_code: bool = False) -> str:
+    def one(self, taxonomy: str, value: Any) -> str:
+        """A term's name, after its code where the taxonomy shows codes."""
         if value is None:
             return ""
         name = self.names[taxonomy].get(value, str(value))
-        return f"{value} {name}" if with_code else name
+        return labelled(taxonomy, value, name)
 
-    def many(self, taxonomy: str, values: list[Any], *, with_code: bool = False) -> str:
-        return SEPARATOR.join(
-            self.one(taxonomy, v, with_code=with_code) for v in values
-        )
+    def many(self, taxonomy: str, values: list[Any]) -> str:
+        return SEPARATOR.join(self.one(taxonomy, v) for v in values)
 
     def text(self, value: LocalizedText) -> str:
         """The text in the export's language, else in another one it exists in."""
@@ -109,19 +109,11 @@ def row(project: ProjectPublic, labels: Labels) -> dict[str, str]:
         "start_date": project.start_date.isoformat() if project.start_date else "",
         "end_date": project.end_date.isoformat() if project.end_date else "",
         "website": project.website or "",
-        "primary_action_line": labels.one(
-            "action_line", project.primary_action_line, with_code=True
-        ),
-        "action_lines": labels.many(
-            "action_line", project.action_lines, with_code=True
-        ),
-        "sdgs": labels.many("sdg", project.sdgs, with_code=True),
-        "wsis_targets": labels.many(
-            "wsis_target", project.wsis_targets, with_code=True
-        ),
-        "gdc_objectives": labels.many(
-            "gdc_objective", project.gdc_objectives, with_code=True
-        ),
+        "primary_action_line": labels.one("action_line", project.primary_action_line),
+        "action_lines": labels.many("action_line", project.action_lines),
+        "sdgs": labels.many("sdg", project.sdgs),
+        "wsis_targets": labels.many("wsis_target", project.wsis_targets),
+        "gdc_objectives": labels.many("gdc_objective", project.gdc_objectives),
         "technologies": labels.many("technology", project.technologies),
         "target_groups": labels.many("target_group", project.target_groups),
         "funding_source": labels.one("funding_source", project.funding_source),

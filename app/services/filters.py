@@ -24,29 +24,14 @@ from app.analysis import Unit
 from app.errors import ErrorCode, InvalidInput
 from app.languages import LANGUAGES
 from app.models import (
-    ActionLine,
-    ActivityType,
     Country,
-    EntityType,
-    GdcObjective,
     Project,
-    ProjectActionLine,
-    ProjectCountry,
-    ProjectGdcObjective,
-    ProjectSdg,
-    ProjectTargetGroup,
-    ProjectTechnology,
-    ProjectWsisTarget,
-    Sdg,
-    SubRegion,
-    TargetGroup,
-    Technology,
-    WsisTarget,
 )
 from app.models.project import ProjectLink
 from app.models.taxonomy import TermBase
 from app.schemas.search import ProjectFilters
 from app.services import projects, records, taxonomy, text_search
+from app.taxonomies import BY_NAME, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -61,21 +46,37 @@ class Filter:
     column: Any = None
 
 
+def _filed_under(taxonomy: Taxonomy) -> Filter:
+    """The filter of a taxonomy (app/taxonomies.py): its link table, else its
+    column; a sub-region through its countries' link."""
+    if taxonomy.name == "sub_region":
+        country = BY_NAME["country"]
+        return Filter(taxonomy.model, taxonomy.key, country.link, country.link_column)
+    if taxonomy.link is not None:
+        return Filter(taxonomy.model, taxonomy.key, taxonomy.link, taxonomy.link_column)
+    assert taxonomy.column is not None
+    return Filter(
+        taxonomy.model, taxonomy.key, column=col(getattr(Project, taxonomy.column))
+    )
+
+
+# The search parameters, in the order the facets are listed.
 FILTERS: dict[str, Filter] = {
-    "action_line": Filter(ActionLine, "code", ProjectActionLine, "action_line_code"),
-    "sdg": Filter(Sdg, "number", ProjectSdg, "sdg_number"),
-    "country": Filter(Country, "iso2", ProjectCountry, "country_iso2"),
-    "sub_region": Filter(SubRegion, "code", ProjectCountry, "country_iso2"),
-    "technology": Filter(Technology, "code", ProjectTechnology, "technology_code"),
-    "target_group": Filter(
-        TargetGroup, "code", ProjectTargetGroup, "target_group_code"
-    ),
-    "wsis_target": Filter(WsisTarget, "code", ProjectWsisTarget, "wsis_target_code"),
-    "gdc_objective": Filter(
-        GdcObjective, "number", ProjectGdcObjective, "gdc_objective_number"
-    ),
-    "entity_type": Filter(EntityType, column=col(Project.lead_org_entity_type_code)),
-    "activity_type": Filter(ActivityType, column=col(Project.activity_type_code)),
+    **{
+        name: _filed_under(BY_NAME[name])
+        for name in (
+            "action_line",
+            "sdg",
+            "country",
+            "sub_region",
+            "technology",
+            "target_group",
+            "wsis_target",
+            "gdc_objective",
+            "entity_type",
+            "activity_type",
+        )
+    },
     "implementation_status": Filter(column=col(Project.implementation_status)),
     "scope": Filter(column=col(Project.scope)),
 }

@@ -1,8 +1,8 @@
 """A project's record: writing it to the tables and reading it back.
 
-The link registry `LINKS` is the one description of how a project's
-many-to-many taxonomy fields map to tables: writing, validation and the batch
-loader of records all read it.
+`LINKS`, made from the taxonomies' registry (app/taxonomies.py), says how a
+project's many-to-many taxonomy fields map to tables: writing, validation and
+the batch loader of records all read it.
 """
 
 from collections import defaultdict
@@ -18,26 +18,8 @@ from app import analysis
 from app.errors import ErrorCode, Loc
 from app.languages import LANGUAGES
 from app.models import (
-    ActionLine,
-    ActivityType,
-    BudgetRange,
-    Country,
-    EntityType,
-    FundingSource,
-    GdcObjective,
     Project,
-    ProjectActionLine,
-    ProjectCountry,
-    ProjectGdcObjective,
     ProjectPartner,
-    ProjectSdg,
-    ProjectTargetGroup,
-    ProjectTechnology,
-    ProjectWsisTarget,
-    Sdg,
-    TargetGroup,
-    Technology,
-    WsisTarget,
 )
 from app.models.project import ProjectLink
 from app.models.revision import RevisionStatus
@@ -53,6 +35,7 @@ from app.schemas.project import (
     ResponsibleAI,
 )
 from app.services import taxonomy
+from app.taxonomies import BY_NAME, LINKED, TAXONOMIES
 
 TRANSLATED_FIELDS = ("title", "summary", "description", "impact", "challenges")
 Problem = tuple[Loc, ErrorCode, dict[str, Any]]
@@ -69,21 +52,13 @@ class Link:
     term_key: str
 
 
-LINKS = (
-    Link("action_lines", ProjectActionLine, "action_line_code", ActionLine, "code"),
-    Link("countries", ProjectCountry, "country_iso2", Country, "iso2"),
-    Link("sdgs", ProjectSdg, "sdg_number", Sdg, "number"),
-    Link("wsis_targets", ProjectWsisTarget, "wsis_target_code", WsisTarget, "code"),
-    Link(
-        "gdc_objectives",
-        ProjectGdcObjective,
-        "gdc_objective_number",
-        GdcObjective,
-        "number",
-    ),
-    Link("technologies", ProjectTechnology, "technology_code", Technology, "code"),
-    Link("target_groups", ProjectTargetGroup, "target_group_code", TargetGroup, "code"),
+LINKS = tuple(
+    Link(t.field, t.link, t.link_column, t.model, t.key)
+    for t in LINKED
+    if t.field is not None and t.link is not None
 )
+# The one-code taxonomy fields of a record ("activity_type", ...).
+SINGLE_CODES = tuple(t for t in TAXONOMIES if t.field and t.link is None)
 
 # The fields of a record (ProjectDraft), in the order a diff lists them.
 RECORD_FIELDS = tuple(ProjectDraft.model_fields)
@@ -96,27 +71,25 @@ def _code_checks(
     data: ProjectDraft, prefix: Loc
 ) -> list[tuple[Loc, type[TermBase], str, Any]]:
     checks: list[tuple[Loc, type[TermBase], str, Any]] = [
-        ((*prefix, "activity_type"), ActivityType, "code", data.activity_type),
-        ((*prefix, "funding_source"), FundingSource, "code", data.funding_source),
-        ((*prefix, "budget_range"), BudgetRange, "code", data.budget_range),
+        ((*prefix, t.field), t.model, t.key, getattr(data, t.field))
+        for t in SINGLE_CODES
+        if t.field is not None
     ]
+    entity, country = BY_NAME["entity_type"], BY_NAME["country"]
+    organisations: list[tuple[Loc, Any]] = []
     if data.lead_organization is not None:
-        org: Loc = (*prefix, "lead_organization")
+        organisations.append(((*prefix, "lead_organization"), data.lead_organization))
+    organisations += [
+        ((*prefix, "partners", index), partner)
+        for index, partner in enumerate(data.partners)
+    ]
+    for loc, organisation in organisations:
         checks.append(
-            (
-                (*org, "entity_type"),
-                EntityType,
-                "code",
-                data.lead_organization.entity_type,
-            )
+            ((*loc, "entity_type"), entity.model, entity.key, organisation.entity_type)
         )
         checks.append(
-            ((*org, "country"), Country, "iso2", data.lead_organization.country)
+            ((*loc, "country"), country.model, country.key, organisation.country)
         )
-    for index, partner in enumerate(data.partners):
-        loc: Loc = (*prefix, "partners", index)
-        checks.append(((*loc, "entity_type"), EntityType, "code", partner.entity_type))
-        checks.append(((*loc, "country"), Country, "iso2", partner.country))
     for link in LINKS:
         for index, code in enumerate(getattr(data, link.field)):
             checks.append(

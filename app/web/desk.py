@@ -27,6 +27,7 @@ from app.schemas.moderation import CommentIn, DecisionIn, RevisionDecisionIn
 from app.schemas.project import ProjectRecord
 from app.services import comments, moderation, projects, queue, records, revisions
 from app.services.exports import Labels
+from app.taxonomies import TAXONOMIES
 from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
 from app.web.rendering import render, see_other
 
@@ -73,23 +74,13 @@ def _status_names(locale: str) -> dict[str, str]:
     return {key: translate(locale, name) for key, name in STATUS_NAMES.items()}
 
 
-# Which taxonomy names a field's codes; the WSIS codes are shown with the name.
+# Which taxonomy names a field's codes (app/taxonomies.py).
 TAXONOMY_OF = {
-    "countries": "country",
-    "country": "country",
-    "action_lines": "action_line",
+    **{t.field: t.name for t in TAXONOMIES if t.field is not None},
     "primary_action_line": "action_line",
-    "sdgs": "sdg",
-    "wsis_targets": "wsis_target",
-    "gdc_objectives": "gdc_objective",
-    "technologies": "technology",
-    "target_groups": "target_group",
-    "activity_type": "activity_type",
+    "country": "country",
     "entity_type": "entity_type",
-    "funding_source": "funding_source",
-    "budget_range": "budget_range",
 }
-WITH_CODE = {"action_line", "sdg", "wsis_target", "gdc_objective"}
 CHOICE_LABELS = {
     "scope": SCOPE_LABELS,
     "implementation_status": IMPLEMENTATION_STATUS_LABELS,
@@ -118,9 +109,9 @@ def _shown(value: Any, labels: Labels, field: str) -> str:
     if _blank(value):
         return "—"
     if taxonomy and isinstance(value, list):
-        return labels.many(taxonomy, value, with_code=taxonomy in WITH_CODE)
+        return labels.many(taxonomy, value)
     if taxonomy:
-        return labels.one(taxonomy, value, with_code=taxonomy in WITH_CODE)
+        return labels.one(taxonomy, value)
     if field in CHOICE_LABELS and value in CHOICE_LABELS[field]:
         return translate(locale, CHOICE_LABELS[field][value])
     if isinstance(value, bool):

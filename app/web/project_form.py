@@ -17,32 +17,11 @@ from sqlmodel import Session
 from app.i18n import translate
 from app.languages import LANGUAGES
 from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS, YES_NO
-from app.models import (
-    ActivityType,
-    BudgetRange,
-    Country,
-    EntityType,
-    FundingSource,
-    GdcObjective,
-    TargetGroup,
-    Technology,
-    WsisTarget,
-)
 from app.models.project import GeographicScope, ImplementationStatus
-from app.models.taxonomy import TermBase
 from app.services import records, taxonomy
+from app.taxonomies import BY_NAME, LINKED, TAXONOMIES, Taxonomy, labelled
 
-LIST_FIELDS = frozenset(
-    {
-        "countries",
-        "action_lines",
-        "sdgs",
-        "wsis_targets",
-        "gdc_objectives",
-        "technologies",
-        "target_groups",
-    }
-)
+LIST_FIELDS = frozenset(t.field for t in LINKED if t.field is not None)
 SCALARS = (
     "original_language",
     "scope",
@@ -155,11 +134,15 @@ class Choice:
     sdgs: list[int] = field(default_factory=list)
 
 
-def _terms(
-    session: Session, model: type[TermBase], key: str, locale: str
-) -> list[Choice]:
-    rows = taxonomy.terms(session, model, include_retired=False)
-    return [Choice(str(getattr(t, key)), getattr(t, f"name_{locale}")) for t in rows]
+def _terms(session: Session, vocabulary: Taxonomy, locale: str) -> list[Choice]:
+    rows = taxonomy.terms(session, vocabulary.model, include_retired=False)
+    return [
+        Choice(
+            str(code := getattr(term, vocabulary.key)),
+            labelled(vocabulary.name, code, getattr(term, f"name_{locale}")),
+        )
+        for term in rows
+    ]
 
 
 def _action_lines(session: Session, locale: str) -> list[Choice]:
@@ -188,17 +171,14 @@ def _labelled(labels: dict[str, str], values: list[str], locale: str) -> list[Ch
 def choices(session: Session, locale: str) -> dict[str, list[Choice]]:
     """Every field's choices, named in `locale`; retired terms are not offered."""
     return {
-        "countries": _terms(session, Country, "iso2", locale),
-        "entity_type": _terms(session, EntityType, "code", locale),
-        "activity_type": _terms(session, ActivityType, "code", locale),
-        "action_lines": _action_lines(session, locale),
-        "sdgs": _sdgs(session, locale),
-        "wsis_targets": _terms(session, WsisTarget, "code", locale),
-        "gdc_objectives": _terms(session, GdcObjective, "number", locale),
-        "technologies": _terms(session, Technology, "code", locale),
-        "target_groups": _terms(session, TargetGroup, "code", locale),
-        "funding_source": _terms(session, FundingSource, "code", locale),
-        "budget_range": _terms(session, BudgetRange, "code", locale),
+        **{
+            vocabulary.field: _terms(session, vocabulary, locale)
+            for vocabulary in TAXONOMIES
+            if vocabulary.field is not None
+        },
+        "entity_type": _terms(session, BY_NAME["entity_type"], locale),
+        "action_lines": _action_lines(session, locale),  # with parents, SDGs
+        "sdgs": _sdgs(session, locale),  # with their colours
         "scope": _labelled(SCOPE_LABELS, [s.value for s in GeographicScope], locale),
         "implementation_status": _labelled(
             IMPLEMENTATION_STATUS_LABELS,
