@@ -17,8 +17,9 @@ from app.models import (
     ProjectCountry,
     Technology,
 )
+from app.taxonomies import TAXONOMIES
 from seeds.demo import load_demo
-from seeds.taxonomy_loader import TAXONOMIES, TAXONOMY_DIR, load_taxonomies
+from seeds.taxonomy_loader import TAXONOMY_DIR, load_taxonomies
 from tests.factories import make_project
 from tests.support.databases import Database
 
