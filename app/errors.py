@@ -6,20 +6,18 @@ has the shape of FastAPI's own validation errors, `{"detail": [{"loc", "msg",
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import request_locale, translate
 from app.messages import (
-    ERROR_PAGE_HEADINGS,
     RULE_MESSAGES,
     SERVER_ERROR,
     VALIDATION_MESSAGES,
@@ -32,6 +30,8 @@ __all__ = ["ErrorCode"]
 logger = logging.getLogger(__name__)
 
 Loc = tuple[str | int, ...]
+# A page's answer to a failure: (request, status, detail) -> the response.
+ErrorPage = Callable[[Request, int, list[dict[str, Any]]], Response]
 
 
 class DomainError(Exception):
@@ -209,28 +209,13 @@ def _respond(
     extra: dict[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """JSON for the API; the error page, in the user's language, for pages."""
+    """JSON for the API; for pages, the page layer's error page
+    (`install_error_handlers`)."""
     if request.url.path.startswith(MACHINE_PATHS):
         body = {"detail": detail, **(extra or {})}
         return JSONResponse(body, status_code=status, headers=headers)
-    if status == 401:  # a page that needs a signed-in user: sign in, then back
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?{urlencode({'next': here})}", status_code=303)
-    from app.web.rendering import render  # the page layer renders its own errors
-
-    locale = _locale(request)
-    heading = ERROR_PAGE_HEADINGS.get(status, ERROR_PAGE_HEADINGS[400])
-    message = detail[0]["msg"] if detail else ""
-    return render(
-        request,
-        "errors/error.html",
-        {
-            "status_code": status,
-            "heading": translate(locale, heading),
-            "message": message,
-        },
-        status_code=status,
-    )
+    page: ErrorPage = request.app.state.error_page
+    return page(request, status, detail)
 
 
 def _domain_error(request: Request, exc: Exception) -> Response:
@@ -269,8 +254,10 @@ def _server_error(request: Request, exc: Exception) -> Response:
     return _respond(request, 500, [{"loc": [], "msg": message, "type": "SERVER_ERROR"}])
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Render every failure in one shape: JSON for the API, a page for pages."""
+def install_error_handlers(app: FastAPI, page: ErrorPage) -> None:
+    """Render every failure in one shape: JSON for the API, and for pages
+    `page` (app.web.error_pages: this layer renders no HTML)."""
+    app.state.error_page = page
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -20,6 +20,7 @@ from app.limits import BodySizeLimit
 from app.services import catalog_index, mail
 from app.templating import environment
 from app.web import headers, rendering, web_router
+from app.web.error_pages import error_page
 
 API_DESCRIPTION = """
 Regional repository of AI and emerging-technology initiatives in the Arab region,
@@ -131,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.read_database_url
         else None
     )
-    install_error_handlers(app)
+    install_error_handlers(app, error_page)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(api_router)
