@@ -28,3 +28,22 @@ def _imported(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", BELOW_THE_PAGES, ids=lambda p: str(p.relative_to(APP)))
 def test_nothing_below_the_pages_imports_them(path: Path) -> None:
     assert not {m for m in _imported(path) if m.startswith("app.web")}
+
+
+SQL_NAMES = {"select", "insert", "update", "delete", "text", "func", "col"}
+
+
+@pytest.mark.parametrize(
+    "path", sorted((APP / "web").glob("*.py")), ids=lambda p: p.name
+)
+def test_the_page_layer_builds_no_sql(path: Path) -> None:
+    """Pages call services; the SQL is in the services only."""
+    tree = ast.parse(path.read_text("utf-8"))
+    built = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").split(".")[0] in ("sqlmodel", "sqlalchemy")
+        for alias in node.names
+    }
+    assert not built & SQL_NAMES

@@ -9,21 +9,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.db import utcnow
 from app.deps import SESSION_COOKIE, ClientAddress, SessionDep, SessionFactory
 from app.errors import DomainError, TooManyRequests
 from app.i18n import request_locale, translate
 from app.messages import SET_PASSWORD_HEADINGS
-from app.models import Country, TokenPurpose
+from app.models import TokenPurpose
 from app.schemas.user import (
     Credentials,
     PasswordResetIn,
     PasswordResetRequest,
     RegistrationIn,
 )
-from app.services import accounts
+from app.services import accounts, taxonomy
 from app.web.forms import FormInvalid, PostedForm, PostedFormDep, field_errors, parse
 from app.web.rendering import render, see_other
 
@@ -160,8 +160,8 @@ def logout_submit(
 def _countries(request: Request, session: SessionDep) -> list[tuple[str, str]]:
     locale = request_locale(request)
     return [
-        (country.iso2, getattr(country, f"name_{locale}"))
-        for country in session.exec(select(Country).order_by(Country.sort_order)).all()  # type: ignore[arg-type]
+        (country.iso2, getattr(country.name, locale) or country.iso2)
+        for country in taxonomy.list_countries(session)
     ]
 
 

@@ -13,16 +13,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.deps import SessionDep
 from app.encoding import xml_text
 from app.errors import ErrorCode, NotFound, responses
 from app.i18n import request_locale, translate
 from app.messages import CHART_TITLES, NO_ENTRIES
-from app.models import Sdg
 from app.schemas.search import FacetCount, ProjectFilters
-from app.services import catalog_index, stats
+from app.services import catalog_index, stats, taxonomy
 from app.services import filters as catalog
 from app.templating import environment
 
@@ -55,7 +54,7 @@ def _bars_svg(
     rtl = locale == "ar"
     colors: dict[str | int, str] = {}
     if chart == "sdgs":
-        colors = {sdg.number: sdg.color for sdg in session.exec(select(Sdg)).all()}
+        colors = {sdg.number: sdg.color for sdg in taxonomy.list_sdgs(session)}
     longest = max((entry.count for entry in counts), default=1)
     plot = WIDTH - LABEL_WIDTH - 60
     bars = []
