@@ -18,6 +18,9 @@ LANGUAGES = cast(tuple[LanguageCode, ...], tuple(lang.value for lang in Language
 assert get_args(LanguageCode) == LANGUAGES, "LanguageCode must list Language"
 DEFAULT_LANGUAGE = Language.AR.value
 RIGHT_TO_LEFT = frozenset({Language.AR.value})
+# Each language in itself: what the language switch offers.
+ENDONYMS = {"ar": "العربية", "en": "English", "fr": "Français"}
+assert tuple(ENDONYMS) == LANGUAGES
 
 
 def fallback_order(preferred: str, original: str | None = None) -> tuple[str, ...]:

@@ -210,6 +210,14 @@ class Terms:
             )
         return self._search_names
 
+    def parents(self) -> dict[str, str]:
+        """A sub-line -> its line ("C7.4" -> "C7")."""
+        return {
+            child: parent
+            for parent, children in self.sub_lines.items()
+            for child in children
+        }
+
     def lines(self, codes: Iterable[str]) -> set[str]:
         """`codes` with their sub-lines (filing under C7.3 is filing under C7)."""
         wanted = set(codes)

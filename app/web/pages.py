@@ -87,8 +87,8 @@ def catalog_page(
             "sorts": [
                 (s.value, translate(locale, SORT_LABELS[s.value])) for s in SortOrder
             ],
-            "facets": views.catalog_facets(page, params, locale),
-            "chips": views.catalog_chips(page, params),
+            "facets": views.catalog_facets(session, page, params, locale),
+            "chips": views.catalog_chips(session, params, locale),
             "suggestions": views.suggestion_links(page, params, locale),
             "searched_instead": views.searched_instead(page, locale),
             "names": views.term_names(session, locale),

@@ -28,7 +28,7 @@ from app.i18n import (
     request_locale,
     translate,
 )
-from app.languages import DEFAULT_LANGUAGE, direction, fallback_order
+from app.languages import DEFAULT_LANGUAGE, ENDONYMS, direction, fallback_order
 from app.messages import FLASH_MESSAGES
 from app.templating import TEMPLATES
 from app.web.highlight import highlight
@@ -196,6 +196,7 @@ def render(
         direction=direction(locale),
         list_separator=list_separator(locale),
         locales=LOCALES,
+        endonyms=ENDONYMS,
         # Paths, not absolute URLs: those would be built from the Host header.
         url_for=_url_paths(request.app),
         text_in=lambda value, original=None: text_in(value, locale, original),

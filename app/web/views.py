@@ -22,6 +22,7 @@ from app.schemas.search import ProjectSearchPage, SearchParams, SuggestionKind
 from app.services import catalog_index, taxonomy
 from app.services import filters as catalog
 from app.services.exports import Labels
+from app.services.facets import FACETS
 from app.taxonomies import labelled
 from app.web.rendering import format_number
 
@@ -64,55 +65,72 @@ def home_lists(
     }
 
 
+def value_label(
+    name: str, value: Any, names: dict[str, dict[Any, str]], locale: str
+) -> str:
+    """A filter value as the page names it: a term's name (after its code for
+    the WSIS and SDG numbering), a status or scope in `locale`, else as given."""
+    if name in names:
+        return labelled(name, value, names[name].get(value, str(value)))
+    choices = {
+        "implementation_status": IMPLEMENTATION_STATUS_LABELS,
+        "scope": SCOPE_LABELS,
+    }.get(name, {})
+    return translate(locale, choices[value]) if value in choices else str(value)
+
+
 def catalog_facets(
-    page: ProjectSearchPage, params: SearchParams, locale: str
+    session: Session, page: ProjectSearchPage, params: SearchParams, locale: str
 ) -> list[dict[str, Any]]:
-    """Each facet of the answer (but the years) as a group of checkboxes."""
-    return [
-        {
-            "name": name,
-            "title": translate(locale, FACET_TITLES[name]),
-            "entries": [
-                {
-                    "value": entry.value,
-                    "label": entry.label,
-                    "count": entry.count,
-                    "selected": entry.value in (getattr(params, name, None) or []),
-                }
-                for entry in entries
-            ],
-        }
-        for name, entries in page.facets.items()
-        if name != "year"
-    ]
+    """Each facet of the answer (but the years) as a group of checkboxes; the
+    values chosen are always there, checked, also when nothing matches them
+    now (count 0); a sub-line says it is under its line (indented)."""
+    names = term_names(session, locale)
+    parents = catalog_index.snapshot(session).terms.parents()
+    facets = []
+    for name, entries in page.facets.items():
+        if name == "year":
+            continue
+        chosen = list(getattr(params, name, None) or [])
+        listed = [(e.value, e.count) for e in entries]
+        present = {value for value, _count in listed}
+        listed += [(value, 0) for value in chosen if value not in present]
+        facets.append(
+            {
+                "name": name,
+                "title": translate(locale, FACET_TITLES[name]),
+                "entries": [
+                    {
+                        "value": value,
+                        "label": value_label(name, value, names, locale),
+                        "count": count,
+                        "selected": value in chosen,
+                        "sub": name == "action_line" and value in parents,
+                    }
+                    for value, count in listed
+                ],
+            }
+        )
+    return facets
 
 
 def catalog_chips(
-    page: ProjectSearchPage, params: SearchParams
+    session: Session, params: SearchParams, locale: str
 ) -> list[dict[str, Any]]:
-    """One chip per chosen filter value, with its label where the facets have
-    it; a value no checkbox shows is kept by a hidden field."""
-    shown = {
-        (name, entry.value)
-        for name, entries in page.facets.items()
-        for entry in entries
-    }
-    chips = []
-    for name in catalog.FILTERS:
-        for value in getattr(params, name):
-            label = next(
-                (e.label for e in page.facets.get(name, []) if e.value == value),
-                str(value),
-            )
-            chips.append(
-                {
-                    "label": label,
-                    "name": name,
-                    "value": value,
-                    "hidden": (name, value) not in shown,
-                }
-            )
-    return chips
+    """One chip per chosen filter value, named as the facets name it. A value
+    of a filter with no checkboxes (not a facet) is kept by a hidden field, so
+    a change of sort or page keeps every filter."""
+    names = term_names(session, locale)
+    return [
+        {
+            "label": value_label(name, value, names, locale),
+            "name": name,
+            "value": value,
+            "hidden": name not in FACETS,
+        }
+        for name in catalog.FILTERS
+        for value in getattr(params, name)
+    ]
 
 
 def query_string(params: SearchParams, **changes: Any) -> str:

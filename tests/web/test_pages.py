@@ -97,6 +97,39 @@ class TestCatalog:
         assert "format=xlsx" in text
         assert "Tunisia" in text  # a chip with the country's name
 
+    @pytest.mark.usefixtures("published")
+    @pytest.mark.parametrize(
+        ("lang", "line", "country"),
+        [
+            ("en", "C7.4 E-health", "Egypt"),
+            ("ar", "C7.4 الصحة الإلكترونية", "مصر"),
+            ("fr", "C7.4 Cybersanté", "Égypte"),
+        ],
+    )
+    def test_chosen_values_stay_listed_checked_and_named_when_nothing_matches(
+        self, client: TestClient, lang: str, line: str, country: str
+    ) -> None:
+        text = client.get(
+            "/projects", params={"action_line": "C7.4", "country": "EG", "lang": lang}
+        ).text
+
+        chips = re.findall(r'<button type="submit" class="chip"[^>]*>([^<]*)<', text)
+        assert [chip.strip() for chip in chips] == [line, country]
+        assert 'name="action_line" value="C7.4" checked' in text
+        assert 'name="country" value="EG" checked' in text
+        sub_line = re.search(r'<label class="sub"><input[^>]*value="C7.4"', text)
+        assert sub_line, "C7.4 is indented under C7"
+        assert re.search(r'<label><input[^>]*value="EG"', text)  # not a sub-line
+
+    def test_a_filter_without_checkboxes_is_kept_by_a_hidden_field(
+        self, client: TestClient
+    ) -> None:
+        text = client.get(
+            "/projects", params={"wsis_target": "a", "sort": "title", "lang": "en"}
+        ).text
+
+        assert '<input type="hidden" name="wsis_target" value="a">' in text
+
     def test_the_words_searched_are_marked_in_titles_and_summaries(
         self, client: TestClient, session: Session
     ) -> None:
