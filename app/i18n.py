@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from starlette.requests import HTTPConnection
 
 from app.languages import DEFAULT_LANGUAGE, LANGUAGES
+from app.messages import Plural
 
 LOCALES = LANGUAGES
 DEFAULT_LOCALE = DEFAULT_LANGUAGE
@@ -37,12 +38,32 @@ def translations(locale: str) -> NullTranslations:
 
 
 def translate(locale: str, message: str, **params: Any) -> str:
-    """`message` in `locale`, with `{name}` fields filled from `params`."""
-    text = translations(locale).gettext(message)
+    """`message` in `locale`, with `{name}` fields filled from `params`; a
+    `messages.Plural` in the form its number (`params[message.counted]`) takes
+    in `locale` (CLDR: Arabic's zero, one, two, few, many and other)."""
+    number = _number_of(message, params)
+    if isinstance(message, Plural) and number is not None:
+        text = translations(locale).ngettext(message, message.plural, number)
+    else:
+        text = translations(locale).gettext(message)
     try:
         return text.format(**params) if params else text
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def _number_of(message: str, params: dict[str, Any]) -> int | None:
+    if not isinstance(message, Plural) or message.counted not in params:
+        return None
+    try:
+        return int(str(params[message.counted]).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def plural(locale: str, singular: str, plural: str, n: int) -> str:
+    """The form of `singular`/`plural` that `n` takes in `locale`."""
+    return translations(locale).ngettext(singular, plural, n)
 
 
 def list_separator(locale: str) -> str:

@@ -19,23 +19,62 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker
     return message
 
 
+class Plural(str):
+    """A message whose words follow a number (CLDR plural forms: Arabic has
+    six, French two): the string is its singular msgid, `plural` its plural
+    one, `counted` the parameter holding the number (i18n.translate)."""
+
+    plural: str
+    counted: str
+
+    def __new__(cls, singular: str, plural: str, counted: str) -> "Plural":
+        message = super().__new__(cls, singular)
+        message.plural, message.counted = plural, counted
+        return message
+
+
+def Np_(singular: str, plural: str, *, counted: str) -> Plural:  # noqa: N802
+    """Mark a message with a plural for extraction (pybabel -k Np_:1,2)."""
+    return Plural(singular, plural, counted)
+
+
 # Pydantic's and FastAPI's built-in validation errors, by error type.
 VALIDATION_MESSAGES: dict[str, str] = {
     "missing": N_("This field is required."),
-    "string_too_short": N_("Must be at least {min_length} characters long."),
-    "string_too_long": N_("Must be at most {max_length} characters long."),
+    "string_too_short": Np_(
+        "Must be at least {min_length} character long.",
+        "Must be at least {min_length} characters long.",
+        counted="min_length",
+    ),
+    "string_too_long": Np_(
+        "Must be at most {max_length} character long.",
+        "Must be at most {max_length} characters long.",
+        counted="max_length",
+    ),
     "string_pattern_mismatch": N_("This value does not have the expected format."),
     "string_type": N_("Must be text."),
     "string_unicode": N_("Must be text."),
-    "url_too_long": N_("Must be at most {max_length} characters long."),
+    "url_too_long": Np_(
+        "Must be at most {max_length} character long.",
+        "Must be at most {max_length} characters long.",
+        counted="max_length",
+    ),
     "int_parsing": N_("Must be a whole number."),
     "int_type": N_("Must be a whole number."),
     "bool_parsing": N_("Must be true or false."),
     "bool_type": N_("Must be true or false."),
     "greater_than_equal": N_("Must be at least {ge}."),
     "less_than_equal": N_("Must be at most {le}."),
-    "too_short": N_("Give at least {min_length} value(s)."),
-    "too_long": N_("Give at most {max_length} value(s)."),
+    "too_short": Np_(
+        "Give at least {min_length} value.",
+        "Give at least {min_length} values.",
+        counted="min_length",
+    ),
+    "too_long": Np_(
+        "Give at most {max_length} value.",
+        "Give at most {max_length} values.",
+        counted="max_length",
+    ),
     "list_type": N_("Must be a list."),
     "dict_type": N_("Must be an object."),
     "model_type": N_("Must be an object."),
@@ -125,8 +164,10 @@ RULE_MESSAGES: dict[str, str] = {
         "The primary action line must be one of the action lines."
     ),
     ErrorCode.INVALID_EMAIL: N_("Must be an email address."),
-    ErrorCode.PASSWORD_TOO_SHORT: N_(
-        "The password must be at least {min_length} characters."
+    ErrorCode.PASSWORD_TOO_SHORT: Np_(
+        "The password must be at least {min_length} character.",
+        "The password must be at least {min_length} characters.",
+        counted="min_length",
     ),
     ErrorCode.UNKNOWN_CODE: N_("Unknown code: {code}."),
     ErrorCode.INVALID_CURSOR: N_(

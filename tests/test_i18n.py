@@ -7,8 +7,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.i18n import LOCALE_DIR, negotiate_locale, translate
-from app.messages import RULE_MESSAGES, ErrorCode
+from app.i18n import LOCALE_DIR, negotiate_locale, plural, translate
+from app.messages import RULE_MESSAGES, VALIDATION_MESSAGES, ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 METHODS = [
@@ -19,15 +19,27 @@ METHODS = [
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 
 
-def message_ids_in_code() -> set[str]:
+def message_ids_in_code() -> set[str | tuple[str, str]]:
+    """Every message the code marks: a string, or (singular, plural)."""
     found = extract_from_dir(
-        str(ROOT), METHODS, keywords={"N_": None, "_": None, "gettext": None}
+        str(ROOT),
+        METHODS,
+        keywords={
+            "N_": None,
+            "_": None,
+            "gettext": None,
+            "Np_": (1, 2),
+            "ngettext": (1, 2),
+        },
     )
     return {
-        message
+        message if isinstance(message, str) else (message[0], message[1])
         for _file, _line, message, _comments, _context in found
-        if isinstance(message, str)  # no plural forms are used
     }
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
 
 
 @pytest.mark.parametrize("locale", ["ar", "fr"])
@@ -41,9 +53,14 @@ def test_every_message_is_translated_with_its_placeholders(locale: str) -> None:
     for message_id, entry in entries.items():
         assert entry.string, f"{locale}: untranslated: {message_id}"
         assert "fuzzy" not in entry.flags, message_id
-        assert sorted(PLACEHOLDER.findall(str(entry.string))) == sorted(
-            PLACEHOLDER.findall(str(message_id))
-        ), message_id
+        if isinstance(message_id, str):
+            assert _placeholders(str(entry.string)) == _placeholders(message_id)
+            continue
+        # A plural form may say its number in words ("مبادرة واحدة").
+        assert len(entry.string) == catalog.num_plurals, message_id
+        for form in entry.string:
+            assert form, message_id
+            assert set(_placeholders(form)) <= set(_placeholders(message_id[1]))
 
 
 def test_every_error_code_has_a_message() -> None:
@@ -82,3 +99,56 @@ def test_locale_negotiation(
     connection = FakeConnection(query, cookies, header)
 
     assert negotiate_locale(connection) == expected  # type: ignore[arg-type]
+
+
+ARABIC_ENTRIES = {
+    0: "0 مبادرة",
+    1: "مبادرة واحدة",
+    2: "مبادرتان",
+    3: "3 مبادرات",
+    11: "11 مبادرة",
+    100: "100 مبادرة",
+}
+
+
+class TestPluralForms:
+    """Counted messages take the CLDR plural form of their number: Arabic
+    has six (zero, one, two, few 3-10, many 11-99, other 100-102...)."""
+
+    @pytest.mark.parametrize(("n", "expected"), ARABIC_ENTRIES.items())
+    def test_arabic_counts_of_entries(self, n: int, expected: str) -> None:
+        text = plural("ar", "%(num)s entry", "%(num)s entries", n) % {"num": n}
+        assert text == expected
+
+    @pytest.mark.parametrize(
+        ("n", "expected"),
+        [
+            (0, "يجب ألا يقل عن 0 حرف."),
+            (1, "يجب ألا يقل عن حرف واحد."),
+            (2, "يجب ألا يقل عن حرفين."),
+            (3, "يجب ألا يقل عن 3 أحرف."),
+            (10, "يجب ألا يقل عن 10 أحرف."),
+            (11, "يجب ألا يقل عن 11 حرفًا."),
+            (100, "يجب ألا يقل عن 100 حرف."),
+        ],
+    )
+    def test_a_counted_rule_message_follows_its_number(
+        self, n: int, expected: str
+    ) -> None:
+        message = VALIDATION_MESSAGES["string_too_short"]
+        assert translate("ar", message, min_length=str(n)) == expected
+
+    @pytest.mark.parametrize(
+        ("lang", "n", "expected"),
+        [
+            ("fr", 0, "0 initiative"),
+            ("fr", 1, "1 initiative"),
+            ("fr", 2, "2 initiatives"),
+            ("en", 1, "1 entry"),
+            ("en", 0, "0 entries"),
+            ("en", 2, "2 entries"),
+        ],
+    )
+    def test_french_and_english(self, lang: str, n: int, expected: str) -> None:
+        text = plural(lang, "%(num)s entry", "%(num)s entries", n) % {"num": n}
+        assert text == expected

@@ -28,6 +28,7 @@ from app.i18n import (
     request_locale,
     translate,
 )
+from app.i18n import plural as plural_form
 from app.languages import DEFAULT_LANGUAGE, ENDONYMS, direction, fallback_order
 from app.messages import FLASH_MESSAGES
 from app.templating import TEMPLATES
@@ -41,7 +42,8 @@ def _gettext(message: str) -> str:
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
-    return _gettext(singular if n == 1 else plural)
+    """The template's `ngettext`: the form `n` takes in the page's language."""
+    return plural_form(_locale.get(), singular, plural, n)
 
 
 def _number(value: int | float) -> str:

@@ -121,6 +121,20 @@ class TestCatalog:
         assert sub_line, "C7.4 is indented under C7"
         assert re.search(r'<label><input[^>]*value="EG"', text)  # not a sub-line
 
+    @pytest.mark.parametrize(
+        ("lang", "total"),
+        [("ar", "مبادرتان"), ("en", "2 entries"), ("fr", "2 initiatives")],
+    )
+    def test_the_total_is_counted_in_the_language_s_plural(
+        self, client: TestClient, session: Session, lang: str, total: str
+    ) -> None:
+        for title in ("Flood maps", "Drought alerts"):
+            make_project(session, title={"en": title}, original_language="en")
+
+        text = client.get("/projects", params={"lang": lang}).text
+
+        assert f'<p class="total">{total}</p>' in text
+
     def test_a_filter_without_checkboxes_is_kept_by_a_hidden_field(
         self, client: TestClient
     ) -> None:
