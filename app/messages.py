@@ -325,6 +325,33 @@ EXPORT_COLUMNS: dict[str, str] = {
     "updated_at": N_("Last updated"),
 }
 YES_NO: dict[str, str] = {"yes": N_("Yes"), "partly": N_("Partly"), "no": N_("No")}
+# Parts of the record with no column of their own in the exports.
+PART_LABELS = {
+    "responsible_ai": N_("Responsible AI"),
+    "data_sources": N_("Data sources used"),
+    "human_oversight": N_("Human oversight"),
+    "risk_assessment_done": N_("Was a risk assessment done?"),
+    "affected_groups": N_("Groups affected and how they were consulted"),
+    "contact": N_("Contact person"),
+}
+# The entry page's groups of fields, in their order.
+ENTRY_GROUPS: dict[str, str] = {
+    "what": N_("What"),
+    "who": N_("Who"),
+    "where": N_("Where"),
+    "when": N_("When"),
+    "wsis": N_("WSIS mapping"),
+    "ai": N_("AI and responsible AI"),
+    "impact": N_("Impact"),
+    "partners": N_("Partners"),
+    "funding": N_("Funding"),
+    "links": N_("Links"),
+}
+CITE_ENTRY = N_("Cite this entry")
+CITATION = N_(
+    "{title}. AICTO Regional Repository of AI and Emerging-Technology "
+    "Initiatives, entry {id}, published {published}. {url}"
+)
 
 CHART_TITLES: dict[str, str] = {
     "action-lines": N_("Entries per WSIS action line"),

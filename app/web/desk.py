@@ -16,7 +16,7 @@ from app.messages import (
     HISTORY_LINES,
     IMPLEMENTATION_STATUS_LABELS,
     LANGUAGE_NAMES,
-    N_,
+    PART_LABELS,
     SCOPE_LABELS,
     STATUS_NAMES,
     YES_NO,
@@ -85,15 +85,6 @@ CHOICE_LABELS = {
     "scope": SCOPE_LABELS,
     "implementation_status": IMPLEMENTATION_STATUS_LABELS,
     "unesco_alignment": YES_NO,
-}
-# Parts of the record with no column of their own in the exports.
-PART_LABELS = {
-    "responsible_ai": N_("Responsible AI"),
-    "data_sources": N_("Data sources used"),
-    "human_oversight": N_("Human oversight"),
-    "risk_assessment_done": N_("Was a risk assessment done?"),
-    "affected_groups": N_("Groups affected and how they were consulted"),
-    "contact": N_("Contact person"),
 }
 
 

@@ -14,7 +14,6 @@ from app.errors import ErrorCode, NotFound
 from app.i18n import request_locale, translate
 from app.messages import (
     CHART_TITLES,
-    EXPORT_COLUMNS,
     LANGUAGE_NAMES,
     SORT_LABELS,
 )
@@ -26,7 +25,7 @@ from app.schemas.search import (
 from app.services import projects, search
 from app.taxonomies import labelled
 from app.web import views
-from app.web.rendering import render
+from app.web.rendering import render, text_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,22 +112,17 @@ def project_page(
     locale = request_locale(request)
     project = projects.get_public_project(session, project_id)
     names = views.term_names(session, locale)
-    sections = [
-        {
-            "heading": translate(locale, EXPORT_COLUMNS[key]),
-            "text": getattr(project, key),
-        }
-        for key in ("summary", "description", "impact", "challenges")
-    ]
+    title, _shown_in = text_in(project.title, locale, project.original_language)
+    url = f"{request.app.state.settings.public_base_url}/projects/{project.id}"
     return render(
         request,
         "projects/detail.html",
         {
             "current_user": user,
             "project": project,
-            "names": names,
-            "sections": sections,
-            "facts": views.entry_facts(project, names, locale),
+            "groups": views.entry_groups(project, names, locale),
+            "cite_url": url,
+            "citation": views.citation(project, title, url, locale),
             "language_names": {
                 k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
             },

@@ -7,15 +7,20 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from app.i18n import list_separator, translate
+from app.languages import direction, fallback_order
 from app.messages import (
+    CITATION,
+    ENTRY_GROUPS,
     EXPORT_COLUMNS,
     FACET_TITLES,
     FILTER_TITLES,
     IMPLEMENTATION_STATUS_LABELS,
+    PART_LABELS,
     SCOPE_LABELS,
     SEARCHED_INSTEAD,
     SUGGEST_DROP,
     SUGGEST_FILTER,
+    YES_NO,
 )
 from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectSearchPage, SearchParams, SuggestionKind
@@ -194,48 +199,205 @@ def searched_instead(page: ProjectSearchPage, locale: str) -> dict[str, str] | N
     return {"q": corrected, "text": text}
 
 
-def entry_facts(
+def _badges(
+    name: str, codes: list[Any], names: dict[str, dict[Any, str]], locale: str
+) -> list[dict[str, Any]]:
+    """Each code as a badge linking to its entries: an action line or a
+    country to its page, any other term to the catalog filtered to it."""
+    pages = {"action_line": "/action-lines/{}", "country": "/countries/{}"}
+    found = []
+    for code in codes:
+        if name in pages:
+            href = pages[name].format(code) + f"?lang={locale}"
+        else:
+            href = "/projects?" + urlencode({name: code, "lang": locale})
+        found.append(
+            {
+                "text": labelled(name, code, names[name].get(code, str(code))),
+                "href": href,
+                "class": f"sdg-{code}" if name == "sdg" else None,
+                "main": False,
+            }
+        )
+    return found
+
+
+def _text(label: str, value: Any, locale: str, original: str) -> dict[str, Any]:
+    """A translated text in the page's language, else in the entry's own or
+    another, saying so (the text marked with its language and direction)."""
+    text, shown_in = "", None
+    for lang in fallback_order(locale, original):
+        if getattr(value, lang, None):
+            text, shown_in = getattr(value, lang), (None if lang == locale else lang)
+            break
+    return {
+        "label": label,
+        "text": text,
+        "shown_in": shown_in,
+        "dir": direction(shown_in) if shown_in else None,
+    }
+
+
+def entry_groups(
     project: ProjectPublic, names: dict[str, dict[Any, str]], locale: str
-) -> list[tuple[str, str]]:
-    org = project.lead_organization
+) -> list[dict[str, Any]]:
+    """Every public field of an entry, grouped in the order a reader asks:
+    what, who, where, when, WSIS mapping, AI and responsible AI, impact,
+    partners, funding, links. Empty fields are left out, and so are empty
+    groups."""
+    original = project.original_language.value
     comma = list_separator(locale)
+    org = project.lead_organization
+    rai = project.responsible_ai
 
     def label(key: str) -> str:
-        return translate(locale, EXPORT_COLUMNS[key])
+        return translate(locale, EXPORT_COLUMNS.get(key) or PART_LABELS[key])
 
+    def fact(key: str, text: Any) -> dict[str, Any]:
+        return {"label": label(key), "text": text or ""}
+
+    def badges(key: str, name: str, codes: list[Any]) -> dict[str, Any]:
+        return {"label": label(key), "badges": _badges(name, codes, names, locale)}
+
+    def site(text: str, url: str | None) -> dict[str, Any]:
+        return {"text": text or url or "", "href": url}
+
+    def choice(table: dict[str, str], value: str | None) -> str:
+        return translate(locale, table[value]) if value else ""
+
+    groups: dict[str, list[dict[str, Any]]] = {
+        "what": [
+            _text(label("summary"), project.summary, locale, original),
+            _text(label("description"), project.description, locale, original),
+            fact("activity_type", names["activity_type"].get(project.activity_type)),
+            fact("keywords", comma.join(project.keywords)),
+        ],
+        "who": [
+            {
+                "label": label("lead_organization"),
+                "links": [site(org.name or "", org.website)]
+                if org and (org.name or org.website)
+                else [],
+            },
+            fact(
+                "entity_type",
+                names["entity_type"].get(org.entity_type) if org else None,
+            ),
+            fact("lead_country", names["country"].get(org.country) if org else None),
+        ],
+        "where": [
+            badges("countries", "country", project.countries),
+            fact("scope", choice(SCOPE_LABELS, project.scope)),
+        ],
+        "when": [
+            fact(
+                "start_date",
+                project.start_date.isoformat() if project.start_date else "",
+            ),
+            fact("end_date", project.end_date.isoformat() if project.end_date else ""),
+            fact(
+                "implementation_status",
+                choice(IMPLEMENTATION_STATUS_LABELS, project.implementation_status),
+            ),
+        ],
+        "wsis": [
+            {
+                "label": label("action_lines"),
+                "badges": [
+                    badge | {"main": code == project.primary_action_line}
+                    for code, badge in zip(
+                        project.action_lines,
+                        _badges("action_line", project.action_lines, names, locale),
+                        strict=True,
+                    )
+                ],
+            },
+            badges("wsis_targets", "wsis_target", project.wsis_targets),
+            badges("gdc_objectives", "gdc_objective", project.gdc_objectives),
+            badges("sdgs", "sdg", project.sdgs),
+        ],
+        "ai": [
+            badges("technologies", "technology", project.technologies),
+            badges("target_groups", "target_group", project.target_groups),
+            fact("data_sources", rai.data_sources),
+            fact("human_oversight", rai.human_oversight),
+            fact(
+                "risk_assessment_done",
+                choice(
+                    YES_NO,
+                    None
+                    if rai.risk_assessment_done is None
+                    else ("yes" if rai.risk_assessment_done else "no"),
+                ),
+            ),
+            fact("affected_groups", rai.affected_groups),
+            fact("unesco_alignment", choice(YES_NO, rai.unesco_alignment)),
+        ],
+        "impact": [
+            _text(label("impact"), project.impact, locale, original),
+            _text(label("challenges"), project.challenges, locale, original),
+        ],
+        "partners": [
+            {
+                "label": label("partners"),
+                "links": [
+                    site(
+                        comma.join(
+                            part
+                            for part in (
+                                partner.name or "",
+                                names["country"].get(partner.country, "")
+                                if partner.country
+                                else "",
+                            )
+                            if part
+                        ),
+                        partner.website,
+                    )
+                    for partner in project.partners
+                ],
+            }
+        ],
+        "funding": [
+            fact("funding_source", names["funding_source"].get(project.funding_source)),
+            fact("budget_range", names["budget_range"].get(project.budget_range)),
+        ],
+        "links": [
+            {
+                "label": label("website"),
+                "links": [site(project.website, project.website)]
+                if project.website
+                else [],
+            },
+        ],
+    }
+    blank: dict[str, Any] = {
+        "text": "",
+        "badges": [],
+        "links": [],
+        "shown_in": None,
+        "dir": None,
+    }
     return [
-        (label("lead_organization"), org.name or "" if org else ""),
-        (
-            label("entity_type"),
-            names["entity_type"].get(org.entity_type, "") if org else "",
-        ),
-        (label("partners"), comma.join(p.name or "" for p in project.partners)),
-        (
-            label("scope"),
-            translate(locale, SCOPE_LABELS[project.scope]) if project.scope else "",
-        ),
-        (label("activity_type"), names["activity_type"].get(project.activity_type, "")),
-        (
-            label("implementation_status"),
-            translate(
-                locale, IMPLEMENTATION_STATUS_LABELS[project.implementation_status]
-            )
-            if project.implementation_status
-            else "",
-        ),
-        (
-            label("start_date"),
-            project.start_date.isoformat() if project.start_date else "",
-        ),
-        (label("end_date"), project.end_date.isoformat() if project.end_date else ""),
-        (label("website"), project.website or ""),
-        (
-            label("technologies"),
-            comma.join(names["technology"][t] for t in project.technologies),
-        ),
-        (
-            label("target_groups"),
-            comma.join(names["target_group"][t] for t in project.target_groups),
-        ),
-        (label("keywords"), comma.join(project.keywords)),
+        {
+            "heading": translate(locale, ENTRY_GROUPS[key]),
+            "items": [blank | item for item in shown],
+        }
+        for key, items in groups.items()
+        if (
+            shown := [
+                item
+                for item in items
+                if item.get("text") or item.get("badges") or item.get("links")
+            ]
+        )
     ]
+
+
+def citation(project: ProjectPublic, title: str, url: str, locale: str) -> str:
+    """How to cite the entry: its title, the repository, its id, its
+    publication date and its stable address."""
+    published = project.published_at.date().isoformat() if project.published_at else ""
+    return translate(
+        locale, CITATION, title=title, id=project.id, published=published, url=url
+    )

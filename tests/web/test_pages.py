@@ -232,6 +232,69 @@ class TestProjectPage:
         assert "/action-lines/C7.3?lang=fr" in text
         assert "badge sample" in text
 
+    def test_every_public_field_in_its_group_with_links_and_a_citation(
+        self, client: TestClient, session: Session
+    ) -> None:
+        entry = make_project(
+            session,
+            original_language="en",
+            title={"en": "Flood early warning"},
+            impact={"ar": "خفض الخسائر في الأرواح"},
+            wsis_targets=["a"],
+            gdc_objectives=[2],
+            budget_range="under_50k",
+            partners=[
+                {
+                    "name": "Partner Lab",
+                    "entity_type": "private_sector",
+                    "country": "MA",
+                    "website": "https://partner.example",
+                }
+            ],
+            responsible_ai={
+                "data_sources": "Rain gauges and satellite data",
+                "human_oversight": "Forecasters review every alert",
+                "risk_assessment_done": True,
+                "unesco_alignment": "partly",
+            },
+        ).public_id
+
+        text = client.get(f"/projects/{entry}", params={"lang": "en"}).text
+
+        headings = re.findall(r"<h2>([^<]+)</h2>", text)
+        assert headings == [
+            "What",
+            "Who",
+            "Where",
+            "When",
+            "WSIS mapping",
+            "AI and responsible AI",
+            "Impact",
+            "Partners",
+            "Funding",
+            "Links",
+            "Cite this entry",
+        ]
+        for shown in (
+            "Rain gauges and satellite data",
+            "Forecasters review every alert",
+            "Partly",
+            "Government",
+            '<a href="https://test-platform.example/" rel="noopener noreferrer">',
+            '<a href="https://partner.example/" rel="noopener noreferrer">',
+            '<a href="/projects?wsis_target=a&amp;lang=en">a ',
+            '<a href="/projects?gdc_objective=2&amp;lang=en">2 ',
+            '<a href="/projects?technology=machine_learning&amp;lang=en">',
+            '<a href="/countries/TN?lang=en">Tunisia</a>',
+            f"entry {entry}, published ",
+            f"http://127.0.0.1:8000/projects/{entry}",
+        ):
+            assert shown in text, shown
+        # The impact exists in Arabic only: shown so, marked and said.
+        assert '<p lang="ar" dir="rtl">خفض الخسائر في الأرواح</p>' in text
+        assert "Shown in Arabic: no version in this language yet." in text
+        assert "private-contact@example.org" not in text
+
     def test_lists_are_joined_with_the_comma_of_the_language(
         self, client: TestClient, session: Session
     ) -> None:
