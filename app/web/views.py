@@ -238,6 +238,16 @@ def _text(label: str, value: Any, locale: str, original: str) -> dict[str, Any]:
     }
 
 
+def _partner(partner: Any, names: dict[str, dict[Any, str]]) -> str:
+    """A partner as "name (country)"."""
+    country = names["country"].get(partner.country) if partner.country else None
+    return (
+        f"{partner.name} ({country})"
+        if partner.name and country
+        else partner.name or ""
+    )
+
+
 def entry_groups(
     project: ProjectPublic, names: dict[str, dict[Any, str]], locale: str
 ) -> list[dict[str, Any]]:
@@ -255,6 +265,14 @@ def entry_groups(
 
     def fact(key: str, text: Any) -> dict[str, Any]:
         return {"label": label(key), "text": text or ""}
+
+    def own(key: str, text: str | None) -> dict[str, Any]:
+        """A text written once, in the entry's own language (marked as such)."""
+        other = original != locale
+        return fact(key, text) | {
+            "lang": original if other else None,
+            "dir": direction(original) if other else None,
+        }
 
     def badges(key: str, name: str, codes: list[Any]) -> dict[str, Any]:
         return {"label": label(key), "badges": _badges(name, codes, names, locale)}
@@ -319,8 +337,8 @@ def entry_groups(
         "ai": [
             badges("technologies", "technology", project.technologies),
             badges("target_groups", "target_group", project.target_groups),
-            fact("data_sources", rai.data_sources),
-            fact("human_oversight", rai.human_oversight),
+            own("data_sources", rai.data_sources),
+            own("human_oversight", rai.human_oversight),
             fact(
                 "risk_assessment_done",
                 choice(
@@ -330,7 +348,7 @@ def entry_groups(
                     else ("yes" if rai.risk_assessment_done else "no"),
                 ),
             ),
-            fact("affected_groups", rai.affected_groups),
+            own("affected_groups", rai.affected_groups),
             fact("unesco_alignment", choice(YES_NO, rai.unesco_alignment)),
         ],
         "impact": [
@@ -341,19 +359,7 @@ def entry_groups(
             {
                 "label": label("partners"),
                 "links": [
-                    site(
-                        comma.join(
-                            part
-                            for part in (
-                                partner.name or "",
-                                names["country"].get(partner.country, "")
-                                if partner.country
-                                else "",
-                            )
-                            if part
-                        ),
-                        partner.website,
-                    )
+                    site(_partner(partner, names), partner.website)
                     for partner in project.partners
                 ],
             }
@@ -376,6 +382,7 @@ def entry_groups(
         "badges": [],
         "links": [],
         "shown_in": None,
+        "lang": None,
         "dir": None,
     }
     return [

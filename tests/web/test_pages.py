@@ -281,7 +281,8 @@ class TestProjectPage:
             "Partly",
             "Government",
             '<a href="https://test-platform.example/" rel="noopener noreferrer">',
-            '<a href="https://partner.example/" rel="noopener noreferrer">',
+            '<a href="https://partner.example/" rel="noopener noreferrer">'
+            "Partner Lab (Morocco)</a>",
             '<a href="/projects?wsis_target=a&amp;lang=en">a ',
             '<a href="/projects?gdc_objective=2&amp;lang=en">2 ',
             '<a href="/projects?technology=machine_learning&amp;lang=en">',
