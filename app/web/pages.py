@@ -86,11 +86,7 @@ def catalog_page(
             "sorts": [
                 (s.value, translate(locale, SORT_LABELS[s.value])) for s in SortOrder
             ],
-            "facets": views.catalog_facets(session, page, params, locale),
-            "chips": views.catalog_chips(session, params, locale),
-            "suggestions": views.suggestion_links(page, params, locale),
-            "searched_instead": views.searched_instead(page, locale),
-            "names": views.term_names(session, locale),
+            **views.catalog_view(session, page, params, locale),
             "export_base": "/api/v1/projects/export?"
             + views.query_string(params, cursor=None, limit=None, sort=None),
             "permalink": "/projects?" + views.query_string(params, cursor=None),

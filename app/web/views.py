@@ -84,14 +84,32 @@ def value_label(
     return translate(locale, choices[value]) if value in choices else str(value)
 
 
-def catalog_facets(
+def catalog_view(
     session: Session, page: ProjectSearchPage, params: SearchParams, locale: str
+) -> dict[str, Any]:
+    """The catalog page's facets, chips, suggestions and term names (the
+    index's terms read once for all of them)."""
+    terms = catalog_index.snapshot(session).terms
+    names = terms.names(locale)
+    return {
+        "facets": catalog_facets(page, params, names, terms.parents(), locale),
+        "chips": catalog_chips(params, names, locale),
+        "suggestions": suggestion_links(page, params, locale),
+        "searched_instead": searched_instead(page, locale),
+        "names": names,
+    }
+
+
+def catalog_facets(
+    page: ProjectSearchPage,
+    params: SearchParams,
+    names: dict[str, dict[Any, str]],
+    parents: dict[str, str],
+    locale: str,
 ) -> list[dict[str, Any]]:
     """Each facet of the answer (but the years) as a group of checkboxes; the
     values chosen are always there, checked, also when nothing matches them
     now (count 0); a sub-line says it is under its line (indented)."""
-    names = term_names(session, locale)
-    parents = catalog_index.snapshot(session).terms.parents()
     facets = []
     for name, entries in page.facets.items():
         if name == "year":
@@ -120,12 +138,11 @@ def catalog_facets(
 
 
 def catalog_chips(
-    session: Session, params: SearchParams, locale: str
+    params: SearchParams, names: dict[str, dict[Any, str]], locale: str
 ) -> list[dict[str, Any]]:
     """One chip per chosen filter value, named as the facets name it. A value
     of a filter with no checkboxes (not a facet) is kept by a hidden field, so
     a change of sort or page keeps every filter."""
-    names = term_names(session, locale)
     return [
         {
             "label": value_label(name, value, names, locale),
