@@ -92,7 +92,9 @@ def catalog_view(
     terms = catalog_index.snapshot(session).terms
     names = terms.names(locale)
     return {
-        "facets": catalog_facets(page, params, names, terms.parents(), locale),
+        "facets": catalog_facets(
+            page, params, names, terms.parents(), terms.ordered, locale
+        ),
         "chips": catalog_chips(params, names, locale),
         "suggestions": suggestion_links(page, params, locale),
         "searched_instead": searched_instead(page, locale),
@@ -105,6 +107,7 @@ def catalog_facets(
     params: SearchParams,
     names: dict[str, dict[Any, str]],
     parents: dict[str, str],
+    ordered: dict[str, list[Any]],
     locale: str,
 ) -> list[dict[str, Any]]:
     """Each facet of the answer (but the years) as a group of checkboxes; the
@@ -117,7 +120,9 @@ def catalog_facets(
         chosen = list(getattr(params, name, None) or [])
         listed = [(e.value, e.count) for e in entries]
         present = {value for value, _count in listed}
-        listed += [(value, 0) for value in chosen if value not in present]
+        for value in chosen:
+            if value not in present:
+                _insert_in_order(listed, value, ordered.get(name, []))
         facets.append(
             {
                 "name": name,
@@ -135,6 +140,20 @@ def catalog_facets(
             }
         )
     return facets
+
+
+def _insert_in_order(
+    listed: list[tuple[Any, int]], value: Any, order: list[Any]
+) -> None:
+    """Add `value` (count 0) where the taxonomy's order puts it among the
+    listed values (C7.4 between C7.3 and C7.5), else at the end."""
+    rank = {v: i for i, v in enumerate(order)}
+    if value in rank:
+        for index, (other, _count) in enumerate(listed):
+            if rank.get(other, len(rank)) > rank[value]:
+                listed.insert(index, (value, 0))
+                return
+    listed.append((value, 0))
 
 
 def catalog_chips(
