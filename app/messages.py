@@ -292,6 +292,7 @@ SCOPE_LABELS: dict[str, str] = {
 EXPORT_COLUMNS: dict[str, str] = {
     "id": N_("ID"),
     "title": N_("Title"),
+    "url": N_("Link"),
     "summary": N_("Summary"),
     "description": N_("Description"),
     "lead_organization": N_("Lead organisation"),

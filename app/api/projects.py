@@ -75,13 +75,20 @@ def export_projects(
 ) -> StreamingResponse:
     """Every published entry matching the filters of the search, one row per
     entry (CSV and XLSX: multi-valued fields joined with "; ", headers and
-    labels in the chosen language; JSON: the public records). No row cap;
-    contact details are never included."""
+    labels in the chosen language, or `header=keys` for the stable column
+    keys, and a link to each entry's page; JSON: the public records). The
+    file is named after its filters and the day. No row cap; contact details
+    are never included."""
     locale = request_locale(request)
     media_type, chunks = exports.export(
-        session, filters=params, file_format=params.format, locale=locale
+        session,
+        filters=params,
+        file_format=params.format,
+        locale=locale,
+        keys=params.header == "keys",
+        base_url=request.app.state.settings.public_base_url,
     )
-    filename = f"projects-{date.today():%Y%m%d}.{params.format}"
+    filename = exports.file_name(params, params.format, date.today())
     return StreamingResponse(
         chunks,
         media_type=media_type,

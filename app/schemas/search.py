@@ -86,6 +86,9 @@ class ExportParams(ProjectFilters):
     """Which entries to export, and as what."""
 
     format: Literal["csv", "json", "xlsx"] = "csv"
+    # The header row (CSV, XLSX): the column names in the chosen language, or
+    # the stable machine keys ("title", "action_lines", ...) for scripts.
+    header: Literal["labels", "keys"] = "labels"
 
 
 class FacetCount(BaseModel):

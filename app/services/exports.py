@@ -7,16 +7,20 @@ number of entries goes out without holding them all; there is no row cap.
 import csv
 import io
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col
 
 from app import encoding
 from app.i18n import translate
-from app.languages import fallback_order
+from app.languages import direction, fallback_order
 from app.messages import (
     EXPORT_COLUMNS,
     IMPLEMENTATION_STATUS_LABELS,
@@ -87,13 +91,14 @@ class Labels:
         return translate(self.locale, table[value]) if value else ""
 
 
-def row(project: ProjectPublic, labels: Labels) -> dict[str, str]:
+def row(project: ProjectPublic, labels: Labels, base_url: str = "") -> dict[str, str]:
     """One entry as export cells (every value a string), keyed as EXPORT_COLUMNS."""
     org = project.lead_organization
     alignment = project.responsible_ai.unesco_alignment
     return {
         "id": project.id,
         "title": labels.text(project.title),
+        "url": f"{base_url}/projects/{project.id}?lang={labels.locale}",
         "summary": labels.text(project.summary),
         "description": labels.text(project.description),
         "lead_organization": org.name or "" if org else "",
@@ -130,29 +135,50 @@ def row(project: ProjectPublic, labels: Labels) -> dict[str, str]:
     }
 
 
-def headers(locale: str) -> list[str]:
+def headers(locale: str, *, keys: bool = False) -> list[str]:
+    """The header row: each column's name in `locale`, or its stable key."""
+    if keys:
+        return list(EXPORT_COLUMNS)
     return [translate(locale, header) for header in EXPORT_COLUMNS.values()]
 
 
+# Column widths of the XLSX (characters), by key; the others get WIDTH.
+WIDTH = 18
+WIDTHS = {"id": 12, "title": 48, "url": 40, "summary": 60, "description": 60}
+WIDTHS |= {"impact": 48, "challenges": 48, "lead_organization": 32}
+WIDTHS |= {"start_date": 12, "end_date": 12, "published_at": 22, "updated_at": 22}
+
+
+@dataclass(frozen=True)
+class Table:
+    """What a CSV or XLSX export holds: which entries, in which language,
+    with which header row, each entry linked from `base_url`."""
+
+    filters: ProjectFilters
+    locale: str
+    keys: bool = False  # the header row: stable keys, not translated names
+    base_url: str = ""
+
+
 def table_rows(
-    session: Session, filters: ProjectFilters, locale: str, cell: Callable[[str], str]
+    session: Session, table: Table, cell: Callable[[str], str]
 ) -> Iterator[list[str]]:
     """The header row, then one row per entry, every value passed through
     `cell` (the format's own encoding: any stored text must fit the file)."""
-    labels = Labels(session, locale)
-    yield [cell(header) for header in headers(locale)]
-    for batch in published_batches(session, filters):
+    labels = Labels(session, table.locale)
+    yield [cell(header) for header in headers(table.locale, keys=table.keys)]
+    for batch in published_batches(session, table.filters):
         for project in batch:
-            cells = row(project, labels)
+            cells = row(project, labels, table.base_url)
             yield [cell(cells[key]) for key in EXPORT_COLUMNS]
 
 
-def csv_chunks(session: Session, filters: ProjectFilters, locale: str) -> Iterator[str]:
+def csv_chunks(session: Session, table: Table) -> Iterator[str]:
     """UTF-8 CSV with a byte-order mark, so spreadsheet programs read Arabic."""
     yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for cells in table_rows(session, filters, locale, encoding.csv_text):
+    for cells in table_rows(session, table, encoding.csv_text):
         writer.writerow(cells)
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
@@ -175,16 +201,22 @@ def json_chunks(session: Session, filters: ProjectFilters) -> Iterator[str]:
     yield "]"
 
 
-def xlsx_chunks(
-    session: Session, filters: ProjectFilters, locale: str
-) -> Iterator[bytes]:
+def xlsx_chunks(session: Session, table: Table) -> Iterator[bytes]:
     """An XLSX workbook from openpyxl's write-only mode (rows go to a temporary
-    file, not memory); right-to-left for Arabic."""
+    file, not memory): right-to-left for Arabic, the header row frozen and
+    filterable, each column as wide as its content usually needs."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="projects")
-    sheet.sheet_view.rightToLeft = locale == "ar"
-    for cells in table_rows(session, filters, locale, encoding.spreadsheet_text):
+    sheet.sheet_view.rightToLeft = direction(table.locale) == "rtl"
+    sheet.freeze_panes = "A2"
+    for index, key in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(key, WIDTH)
+    rows = 0
+    for cells in table_rows(session, table, encoding.spreadsheet_text):
         sheet.append(cells)
+        rows += 1
+    last = get_column_letter(len(EXPORT_COLUMNS))
+    sheet.auto_filter.ref = f"A1:{last}{rows}"
     with tempfile.TemporaryFile() as spooled:
         workbook.save(spooled)
         spooled.seek(0)
@@ -200,13 +232,39 @@ MEDIA_TYPES = {
 
 
 def export(
-    session: Session, *, filters: ProjectFilters, file_format: str, locale: str
+    session: Session,
+    *,
+    filters: ProjectFilters,
+    file_format: str,
+    locale: str,
+    keys: bool = False,
+    base_url: str = "",
 ) -> tuple[str, Iterator[str] | Iterator[bytes]]:
     """(media type, chunks) of the export; bad filters fail here, before any
     byte is sent."""
     catalog.check_codes(session, filters)
+    table = Table(filters, locale, keys, base_url)
     if file_format == "csv":
-        return MEDIA_TYPES["csv"], csv_chunks(session, filters, locale)
+        return MEDIA_TYPES["csv"], csv_chunks(session, table)
     if file_format == "json":
         return MEDIA_TYPES["json"], json_chunks(session, filters)
-    return MEDIA_TYPES["xlsx"], xlsx_chunks(session, filters, locale)
+    return MEDIA_TYPES["xlsx"], xlsx_chunks(session, table)
+
+
+def file_name(filters: ProjectFilters, file_format: str, day: date) -> str:
+    """The download's name: what it holds and when ("projects-C7.4-EG-20261203.csv"),
+    the chosen codes in the filters' order (a text query as "search")."""
+    parts = [
+        re.sub(r"[^A-Za-z0-9._-]", "", str(value))
+        for name in catalog.FILTERS
+        for value in getattr(filters, name)
+    ]
+    if filters.q:
+        parts.append("search")
+    if filters.year_from or filters.year_to:
+        parts.append(f"{filters.year_from or ''}-{filters.year_to or ''}".strip("-"))
+    named = "-".join(part for part in parts if part)[:60].strip("-")
+    return (
+        "-".join(p for p in ("projects", named, f"{day:%Y%m%d}") if p)
+        + f".{file_format}"
+    )

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -54,10 +55,42 @@ class TestCsv:
         assert response.headers["content-type"].startswith("text/csv")
         assert "attachment" in response.headers["content-disposition"]
         rows = parse_csv(response.content)
-        assert rows[0][:3] == ["المعرّف", "العنوان", "الملخص"]
+        assert rows[0][:4] == ["المعرّف", "العنوان", "الرابط", "الملخص"]
         assert sorted(row[0] for row in rows[1:]) == sorted(published)
         assert "مسودة سرية" not in response.text
         assert "private-contact@example.org" not in response.text
+
+    def test_machine_keys_and_a_link_to_each_entry(
+        self, client: TestClient, published: list[str]
+    ) -> None:
+        response = client.get(
+            EXPORT, params={"lang": "fr", "country": "MA", "header": "keys"}
+        )
+
+        header, (entry,) = (
+            parse_csv(response.content)[0],
+            parse_csv(response.content)[1:],
+        )
+        cell = dict(zip(header, entry, strict=True))
+        assert header[:4] == ["id", "title", "url", "summary"]
+        assert cell["url"] == f"http://127.0.0.1:8000/projects/{published[0]}?lang=fr"
+        assert cell["countries"] == "Maroc; Tunisie"  # the values stay translated
+
+    @pytest.mark.usefixtures("published")
+    def test_the_file_is_named_after_its_filters_and_day(
+        self, client: TestClient
+    ) -> None:
+        response = client.get(
+            EXPORT,
+            params={"format": "xlsx", "action_line": "C7.3", "country": "MA", "q": "x"},
+        )
+
+        disposition = response.headers["content-disposition"]
+        assert re.search(
+            r'filename="projects-C7\.3-MA-search-\d{8}\.xlsx"', disposition
+        )
+        unfiltered = client.get(EXPORT).headers["content-disposition"]
+        assert re.search(r'filename="projects-\d{8}\.csv"', unfiltered)
 
     def test_multi_valued_fields_are_joined_and_labelled(
         self, client: TestClient, published: list[str]
@@ -124,6 +157,22 @@ class TestXlsx:
         assert sorted(str(row[0]) for row in values[1:]) == sorted(published)
         titles = {str(row[1]) for row in values[1:]}
         assert not any(title.startswith("=") for title in titles)
+
+    def test_the_header_is_frozen_filterable_and_the_columns_wide_enough(
+        self, client: TestClient, published: list[str]
+    ) -> None:
+        response = client.get(EXPORT, params={"format": "xlsx", "lang": "en"})
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+        assert sheet.auto_filter.ref.endswith(str(1 + len(published)))
+        widths = {
+            sheet.cell(1, i).value: sheet.column_dimensions[col].width
+            for i, col in enumerate("ABCD", start=1)
+        }
+        assert widths["Title"] == 48
+        assert widths["ID"] == 12
 
 
 class TestJson:
