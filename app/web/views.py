@@ -1,6 +1,7 @@
 """The public pages' views: what a page shows, shaped from the services'
 answers (app/web/pages.py's routes call these and render)."""
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -284,157 +285,181 @@ def _partner(partner: Any, names: dict[str, dict[Any, str]]) -> str:
     )
 
 
-def entry_groups(
-    project: ProjectPublic, names: dict[str, dict[Any, str]], locale: str
-) -> list[dict[str, Any]]:
-    """Every public field of an entry, grouped in the order a reader asks:
-    what, who, where, when, WSIS mapping, AI and responsible AI, impact,
-    partners, funding, links. Empty fields are left out, and so are empty
-    groups."""
-    original = project.original_language.value
-    comma = list_separator(locale)
-    org = project.lead_organization
-    rai = project.responsible_ai
+@dataclass(frozen=True)
+class _EntryFields:
+    """An entry's public fields as the entry page shows them, a method per
+    group (named as ENTRY_GROUPS), each a list of items: a text, badges or
+    links under a label."""
 
-    def label(key: str) -> str:
-        return translate(locale, EXPORT_COLUMNS.get(key) or PART_LABELS[key])
+    project: ProjectPublic
+    names: dict[str, dict[Any, str]]
+    locale: str
 
-    def fact(key: str, text: Any) -> dict[str, Any]:
-        return {"label": label(key), "text": text or ""}
+    # -- items
 
-    def own(key: str, text: str | None) -> dict[str, Any]:
+    def label(self, key: str) -> str:
+        return translate(self.locale, EXPORT_COLUMNS.get(key) or PART_LABELS[key])
+
+    def fact(self, key: str, text: Any) -> dict[str, Any]:
+        return {"label": self.label(key), "text": text or ""}
+
+    def own(self, key: str, text: str | None) -> dict[str, Any]:
         """A text written once, in the entry's own language (marked as such)."""
-        other = original != locale
-        return fact(key, text) | {
+        original = self.project.original_language.value
+        other = original != self.locale
+        return self.fact(key, text) | {
             "lang": original if other else None,
             "dir": direction(original) if other else None,
         }
 
-    def badges(key: str, name: str, codes: list[Any]) -> dict[str, Any]:
-        return {"label": label(key), "badges": _badges(name, codes, names, locale)}
-
-    def site(text: str, url: str | None) -> dict[str, Any]:
-        return {"text": text or url or "", "href": url}
-
-    def choice(table: dict[str, str], value: str | None) -> str:
-        return translate(locale, table[value]) if value else ""
-
-    groups: dict[str, list[dict[str, Any]]] = {
-        "what": [
-            _text(label("summary"), project.summary, locale, original),
-            _text(label("description"), project.description, locale, original),
-            fact("activity_type", names["activity_type"].get(project.activity_type)),
-            fact("keywords", comma.join(project.keywords)),
-        ],
-        "who": [
-            {
-                "label": label("lead_organization"),
-                "links": [site(org.name or "", org.website)]
-                if org and (org.name or org.website)
-                else [],
-            },
-            fact(
-                "entity_type",
-                names["entity_type"].get(org.entity_type) if org else None,
-            ),
-            fact("lead_country", names["country"].get(org.country) if org else None),
-        ],
-        "where": [
-            badges("countries", "country", project.countries),
-            fact("scope", choice(SCOPE_LABELS, project.scope)),
-        ],
-        "when": [
-            fact(
-                "start_date",
-                project.start_date.isoformat() if project.start_date else "",
-            ),
-            fact("end_date", project.end_date.isoformat() if project.end_date else ""),
-            fact(
-                "implementation_status",
-                choice(IMPLEMENTATION_STATUS_LABELS, project.implementation_status),
-            ),
-        ],
-        "wsis": [
-            {
-                "label": label("action_lines"),
-                "badges": [
-                    badge | {"main": code == project.primary_action_line}
-                    for code, badge in zip(
-                        project.action_lines,
-                        _badges("action_line", project.action_lines, names, locale),
-                        strict=True,
-                    )
-                ],
-            },
-            badges("wsis_targets", "wsis_target", project.wsis_targets),
-            badges("gdc_objectives", "gdc_objective", project.gdc_objectives),
-            badges("sdgs", "sdg", project.sdgs),
-        ],
-        "ai": [
-            badges("technologies", "technology", project.technologies),
-            badges("target_groups", "target_group", project.target_groups),
-            own("data_sources", rai.data_sources),
-            own("human_oversight", rai.human_oversight),
-            fact(
-                "risk_assessment_done",
-                choice(
-                    YES_NO,
-                    None
-                    if rai.risk_assessment_done is None
-                    else ("yes" if rai.risk_assessment_done else "no"),
-                ),
-            ),
-            own("affected_groups", rai.affected_groups),
-            fact("unesco_alignment", choice(YES_NO, rai.unesco_alignment)),
-        ],
-        "impact": [
-            _text(label("impact"), project.impact, locale, original),
-            _text(label("challenges"), project.challenges, locale, original),
-        ],
-        "partners": [
-            {
-                "label": label("partners"),
-                "links": [
-                    site(_partner(partner, names), partner.website)
-                    for partner in project.partners
-                ],
-            }
-        ],
-        "funding": [
-            fact("funding_source", names["funding_source"].get(project.funding_source)),
-            fact("budget_range", names["budget_range"].get(project.budget_range)),
-        ],
-        "links": [
-            {
-                "label": label("website"),
-                "links": [site(project.website, project.website)]
-                if project.website
-                else [],
-            },
-        ],
-    }
-    blank: dict[str, Any] = {
-        "text": "",
-        "badges": [],
-        "links": [],
-        "shown_in": None,
-        "lang": None,
-        "dir": None,
-    }
-    return [
-        {
-            "heading": translate(locale, ENTRY_GROUPS[key]),
-            "items": [blank | item for item in shown],
-        }
-        for key, items in groups.items()
-        if (
-            shown := [
-                item
-                for item in items
-                if item.get("text") or item.get("badges") or item.get("links")
-            ]
+    def translated(self, key: str) -> dict[str, Any]:
+        project = self.project
+        return _text(
+            self.label(key),
+            getattr(project, key),
+            self.locale,
+            project.original_language.value,
         )
-    ]
+
+    def badges(self, key: str, name: str, codes: list[Any]) -> dict[str, Any]:
+        found = _badges(name, codes, self.names, self.locale)
+        return {"label": self.label(key), "badges": found}
+
+    def links(self, key: str, sites: list[tuple[str, str | None]]) -> dict[str, Any]:
+        found = [
+            {"text": text or url or "", "href": url}
+            for text, url in sites
+            if text or url
+        ]
+        return {"label": self.label(key), "links": found}
+
+    def name(self, taxonomy: str, code: Any) -> str:
+        return self.names[taxonomy].get(code, "") if code is not None else ""
+
+    def choice(self, table: dict[str, str], value: str | None) -> str:
+        return translate(self.locale, table[value]) if value else ""
+
+    # -- groups, in ENTRY_GROUPS' order
+
+    def what(self) -> list[dict[str, Any]]:
+        project = self.project
+        return [
+            self.translated("summary"),
+            self.translated("description"),
+            self.fact(
+                "activity_type", self.name("activity_type", project.activity_type)
+            ),
+            self.fact("keywords", list_separator(self.locale).join(project.keywords)),
+        ]
+
+    def who(self) -> list[dict[str, Any]]:
+        org = self.project.lead_organization
+        if org is None:
+            return []
+        return [
+            self.links("lead_organization", [(org.name or "", org.website)]),
+            self.fact("entity_type", self.name("entity_type", org.entity_type)),
+            self.fact("lead_country", self.name("country", org.country)),
+        ]
+
+    def where(self) -> list[dict[str, Any]]:
+        project = self.project
+        return [
+            self.badges("countries", "country", project.countries),
+            self.fact("scope", self.choice(SCOPE_LABELS, project.scope)),
+        ]
+
+    def when(self) -> list[dict[str, Any]]:
+        project = self.project
+        status = project.implementation_status
+        return [
+            self.fact(
+                "start_date", project.start_date and project.start_date.isoformat()
+            ),
+            self.fact("end_date", project.end_date and project.end_date.isoformat()),
+            self.fact(
+                "implementation_status",
+                self.choice(IMPLEMENTATION_STATUS_LABELS, status),
+            ),
+        ]
+
+    def wsis(self) -> list[dict[str, Any]]:
+        project = self.project
+        lines = self.badges("action_lines", "action_line", project.action_lines)
+        for code, badge in zip(project.action_lines, lines["badges"], strict=True):
+            badge["main"] = code == project.primary_action_line
+        return [
+            lines,
+            self.badges("wsis_targets", "wsis_target", project.wsis_targets),
+            self.badges("gdc_objectives", "gdc_objective", project.gdc_objectives),
+            self.badges("sdgs", "sdg", project.sdgs),
+        ]
+
+    def ai(self) -> list[dict[str, Any]]:
+        project, rai = self.project, self.project.responsible_ai
+        assessed = rai.risk_assessment_done
+        answer = None if assessed is None else ("yes" if assessed else "no")
+        return [
+            self.badges("technologies", "technology", project.technologies),
+            self.badges("target_groups", "target_group", project.target_groups),
+            self.own("data_sources", rai.data_sources),
+            self.own("human_oversight", rai.human_oversight),
+            self.fact("risk_assessment_done", self.choice(YES_NO, answer)),
+            self.own("affected_groups", rai.affected_groups),
+            self.fact("unesco_alignment", self.choice(YES_NO, rai.unesco_alignment)),
+        ]
+
+    def impact(self) -> list[dict[str, Any]]:
+        return [self.translated("impact"), self.translated("challenges")]
+
+    def partners(self) -> list[dict[str, Any]]:
+        partners = self.project.partners
+        sites = [(_partner(p, self.names), p.website) for p in partners]
+        return [self.links("partners", sites)]
+
+    def funding(self) -> list[dict[str, Any]]:
+        project = self.project
+        return [
+            self.fact(
+                "funding_source", self.name("funding_source", project.funding_source)
+            ),
+            self.fact("budget_range", self.name("budget_range", project.budget_range)),
+        ]
+
+    def links_group(self) -> list[dict[str, Any]]:
+        website = self.project.website
+        return [self.links("website", [(website, website)] if website else [])]
+
+
+_BLANK_ITEM: dict[str, Any] = {
+    "text": "",
+    "badges": [],
+    "links": [],
+    "shown_in": None,
+    "lang": None,
+    "dir": None,
+}
+
+
+def entry_groups(
+    project: ProjectPublic, names: dict[str, dict[Any, str]], locale: str
+) -> list[dict[str, Any]]:
+    """Every public field of an entry, grouped in the order a reader asks
+    (ENTRY_GROUPS: what, who, where, when, WSIS mapping, AI and responsible
+    AI, impact, partners, funding, links). Empty fields are left out, and so
+    are empty groups."""
+    fields = _EntryFields(project, names, locale)
+    groups = []
+    for key, heading in ENTRY_GROUPS.items():
+        items = getattr(fields, "links_group" if key == "links" else key)()
+        shown = [
+            _BLANK_ITEM | item
+            for item in items
+            if item.get("text") or item.get("badges") or item.get("links")
+        ]
+        if shown:
+            groups.append({"heading": translate(locale, heading), "items": shown})
+    return groups
 
 
 def citation(project: ProjectPublic, title: str, url: str, locale: str) -> str:
