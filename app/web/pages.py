@@ -199,6 +199,13 @@ def action_line_page(
     )
 
 
+@router.get("/favicon.ico", name="favicon")
+def favicon() -> RedirectResponse:
+    """What a browser asks for where no page told it (a JSON answer, the API
+    docs): the site's icon."""
+    return RedirectResponse("/static/img/favicon.svg", status_code=301)
+
+
 @router.get("/dashboard", name="dashboard_page", response_class=HTMLResponse)
 def dashboard_page(request: Request, user: OptionalUser) -> HTMLResponse:
     locale = request_locale(request)

@@ -329,3 +329,19 @@ def test_pages_link_their_files_by_path_not_from_the_host_header(
     assert page.status_code == 200
     assert "evil.example" not in page.text
     assert 'href="/static/css/site.css"' in page.text
+
+
+def test_the_site_has_its_own_icon(client: TestClient) -> None:
+    page = client.get("/?lang=en").text
+    icon = client.get("/static/img/favicon.svg")
+    asked = client.get("/favicon.ico", follow_redirects=False)
+
+    assert (
+        '<link rel="icon" type="image/svg+xml" href="/static/img/favicon.svg">' in page
+    )
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert (asked.status_code, asked.headers["location"]) == (
+        301,
+        "/static/img/favicon.svg",
+    )
