@@ -85,6 +85,7 @@ pages.install_gettext_callables(  # type: ignore[attr-defined]
 pages.filters["number"] = _number
 pages.filters["date"] = _date
 pages.filters["highlight"] = highlight
+pages.filters["direction"] = direction  # a language code -> "rtl" or "ltr"
 
 
 def text_in(

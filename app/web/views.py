@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from sqlmodel import Session
 
 from app.i18n import list_separator, translate
-from app.languages import direction, fallback_order
+from app.languages import direction
 from app.messages import (
     CITATION,
     ENTRY_GROUPS,
@@ -30,7 +30,7 @@ from app.services import filters as catalog
 from app.services.exports import Labels
 from app.services.facets import FACETS
 from app.taxonomies import labelled
-from app.web.rendering import format_number
+from app.web.rendering import format_number, text_in
 
 
 def term_names(session: Session, locale: str) -> dict[str, dict[Any, str]]:
@@ -262,11 +262,7 @@ def _badges(
 def _text(label: str, value: Any, locale: str, original: str) -> dict[str, Any]:
     """A translated text in the page's language, else in the entry's own or
     another, saying so (the text marked with its language and direction)."""
-    text, shown_in = "", None
-    for lang in fallback_order(locale, original):
-        if getattr(value, lang, None):
-            text, shown_in = getattr(value, lang), (None if lang == locale else lang)
-            break
+    text, shown_in = text_in(value, locale, original)
     return {
         "label": label,
         "text": text,
