@@ -2,13 +2,14 @@
 # Give it a PostgreSQL database by environment, e.g.
 #   docker run -e STOCKTAKING_DATABASE_URL=postgresql://user:pass@db/stocktaking \
 #              -e STOCKTAKING_SECRET_KEY=... -p 8000:8000 aicto-stocktaking
-# The fonts the pages use come from the npm registry (package.json).
+# The fonts and icons the pages use come from the npm registry (package.json).
 FROM node:20-slim AS assets
 WORKDIR /assets
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && mkdir fonts \
+COPY package.json package-lock.json app/static/icons.txt ./
+RUN npm ci --omit=dev --no-audit --no-fund && mkdir fonts icons \
     && cp node_modules/@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-*-normal.woff2 \
-          node_modules/@fontsource/noto-sans/files/noto-sans-latin-*-normal.woff2 fonts/
+          node_modules/@fontsource/noto-sans/files/noto-sans-latin-*-normal.woff2 fonts/ \
+    && grep -v '^#' icons.txt | sed 's|.*|node_modules/lucide-static/icons/&.svg|' | xargs cp -t icons/
 
 FROM python:3.11-slim
 
@@ -30,6 +31,7 @@ RUN mkdir app seeds && touch app/__init__.py seeds/__init__.py \
 
 COPY . .
 COPY --from=assets /assets/fonts app/static/fonts
+COPY --from=assets /assets/icons app/static/icons
 # Editable: alembic.ini, migrations/ and seeds/ are read from this directory.
 RUN pip install --no-deps -e . && mkdir -p data && chown stocktaking data
 

@@ -39,6 +39,12 @@ if command -v npm >/dev/null; then
   cp node_modules/@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-{400,700}-normal.woff2 \
      node_modules/@fontsource/noto-sans/files/noto-sans-latin{,-ext}-{400,700}-normal.woff2 \
      app/static/fonts/
+  # The icons the pages use (app/static/icons.txt), from Lucide.
+  mkdir -p app/static/icons
+  grep -v '^#' app/static/icons.txt | while read -r icon; do
+    [ -n "$icon" ] && cp "node_modules/lucide-static/icons/$icon.svg" app/static/icons/
+  done
+  # (map shapes: prepared here, see below)
 else
   echo "npm not found: pages will use the system's fonts (install nodejs and npm)" >&2
 fi

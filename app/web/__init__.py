@@ -2,7 +2,19 @@
 
 from fastapi import APIRouter
 
-from app.web import admin, auth, charts, desk, feeds, pages, styles, submission
+from app.web import (
+    admin,
+    auth,
+    charts,
+    desk,
+    feeds,
+    maps,
+    pages,
+    portal,
+    profiles,
+    styles,
+    submission,
+)
 
 web_router = APIRouter()
 web_router.include_router(charts.router)
@@ -10,6 +22,9 @@ web_router.include_router(feeds.router)
 web_router.include_router(styles.router)
 web_router.include_router(submission.router)  # /projects/new before /projects/{id}
 web_router.include_router(pages.router)
+web_router.include_router(profiles.router)
+web_router.include_router(maps.router)
+web_router.include_router(portal.router)
 web_router.include_router(auth.router)
 web_router.include_router(desk.router)
 web_router.include_router(admin.router)

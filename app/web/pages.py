@@ -126,7 +126,7 @@ def project_page(
     )
 
 
-def _taxonomy_page(
+def taxonomy_page(
     request: Request,
     session: SessionDep,
     user: User | None,
@@ -155,27 +155,6 @@ def _taxonomy_page(
     )
 
 
-@router.get("/countries/{iso2}", name="country_page", response_class=HTMLResponse)
-def country_page(
-    request: Request,
-    session: SessionDep,
-    user: OptionalUser,
-    iso2: Annotated[str, Path(pattern=r"^[A-Za-z]{2}$")],
-) -> HTMLResponse:
-    locale = request_locale(request)
-    name = views.term_name(session, "country", iso2.upper(), locale)
-    if name is None:
-        raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "iso2"))
-    return _taxonomy_page(
-        request,
-        session,
-        user,
-        heading=name,
-        filters={"country": [iso2.upper()]},
-        chart="action-lines",
-    )
-
-
 @router.get(
     "/action-lines/{code}", name="action_line_page", response_class=HTMLResponse
 )
@@ -189,7 +168,7 @@ def action_line_page(
     name = views.term_name(session, "action_line", code, locale)
     if name is None:
         raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "code"))
-    return _taxonomy_page(
+    return taxonomy_page(
         request,
         session,
         user,
