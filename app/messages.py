@@ -359,9 +359,25 @@ CHART_TITLES: dict[str, str] = {
     "sdgs": N_("Entries per Sustainable Development Goal"),
     "countries": N_("Entries per country"),
     "years": N_("Entries running in each year"),
+    "started": N_("New entries per year (by start date)"),
     "action-lines-by-country": N_("Entries per WSIS action line and country"),
 }
 NO_ENTRIES = N_("No entries match these filters.")
+# The dashboard's headline figures: the word after each number.
+HEADLINES: dict[str, str] = {
+    "entries": Np_("entry", "entries", counted="count"),
+    "countries": Np_("country", "countries", counted="count"),
+    "action_lines": Np_("action line", "action lines", counted="count"),
+    "sdgs": Np_("goal (SDG)", "goals (SDGs)", counted="count"),
+    "technologies": Np_("technology", "technologies", counted="count"),
+    "since": N_("earliest start year"),
+}
+# The columns of a chart's numbers (/charts/{name}.csv).
+CHART_COLUMNS: dict[str, str] = {
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "entries": N_("Entries"),
+}
 
 FEED_TITLE = N_(
     "Regional repository of AI initiatives in the Arab region: newest entries"
@@ -388,6 +404,11 @@ FILTER_TITLES: dict[str, str] = FACET_TITLES | {
 }
 SUGGESTIONS = N_("Suggestions")
 SUGGEST_FILTER = N_("Filter by {term} ({count})")
+RESULT_RANGE = Np_(  # an en dash between the numbers, as typography has it
+    "{first}–{last} of {total} entry",  # noqa: RUF001
+    "{first}–{last} of {total} entries",  # noqa: RUF001
+    counted="count",
+)
 SEARCHED_INSTEAD = N_('Results for "{q}": no entry holds "{word}"')
 SUGGEST_DROP = N_("Without {filter} ({count})")
 SORT_LABELS: dict[str, str] = {

@@ -15,6 +15,9 @@ DEFAULT_PAGE_SIZE = 20
 # taxonomy is smaller than this, so only a hand-made URL meets the limit.
 MAX_FILTER_VALUES = 50
 MAX_PAGE_SIZE = 100
+# Numbered pages go this deep (an offset of at most MAX_PAGE_NUMBER x limit);
+# `next_cursor` pages on from there without a limit.
+MAX_PAGE_NUMBER = 500
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Lang = Annotated[str, StringConstraints(pattern=r"^(ar|en|fr)$")]
 
@@ -80,6 +83,22 @@ class SearchParams(ProjectFilters):
         Annotated[str, StringConstraints(max_length=300, pattern=r"^[A-Za-z0-9_=-]*$")]
         | None
     ) = Field(default=None, description="`next_cursor` of the previous page.")
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE_NUMBER)] | None = Field(
+        default=None,
+        description="Page number (1 is the first). Without `cursor` the page "
+        "starts at entry (page - 1) x limit + 1; with `cursor`, the cursor says "
+        "where it starts and `page` only numbers it.",
+    )
+
+    @property
+    def first_position(self) -> int:
+        """The position (from 0) of this page's first entry in the answer."""
+        return ((self.page or 1) - 1) * self.limit
+
+    @property
+    def offset(self) -> int:
+        """Entries to skip before this page: none when a cursor says where."""
+        return 0 if self.cursor else self.first_position
 
 
 class ExportParams(ProjectFilters):

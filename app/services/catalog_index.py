@@ -1095,6 +1095,12 @@ def year_counts(snap: Snapshot, base: BitMap) -> list[tuple[int, int]]:
     return [(y, n) for y, n in reversed(counts) if n]
 
 
+def start_counts(snap: Snapshot, base: BitMap) -> list[tuple[int, int]]:
+    """(year, entries of `base` starting in it), latest first."""
+    counts = ((y, base.intersection_cardinality(b)) for y, b in snap.started.items())
+    return sorted(((y, n) for y, n in counts if n), reverse=True)
+
+
 def newest_page(
     snap: Snapshot, matched: BitMap, after: tuple[int, int] | None, size: int
 ) -> list[int]:

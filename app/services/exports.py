@@ -251,7 +251,9 @@ def export(
     return MEDIA_TYPES["xlsx"], xlsx_chunks(session, table)
 
 
-def file_name(filters: ProjectFilters, file_format: str, day: date) -> str:
+def file_name(
+    filters: ProjectFilters, file_format: str, day: date, *, prefix: str = "projects"
+) -> str:
     """The download's name: what it holds and when ("projects-C7.4-EG-20261203.csv"),
     the chosen codes in the filters' order (a text query as "search")."""
     parts = [
@@ -265,6 +267,5 @@ def file_name(filters: ProjectFilters, file_format: str, day: date) -> str:
         parts.append(f"{filters.year_from or ''}-{filters.year_to or ''}".strip("-"))
     named = "-".join(part for part in parts if part)[:60].strip("-")
     return (
-        "-".join(p for p in ("projects", named, f"{day:%Y%m%d}") if p)
-        + f".{file_format}"
+        "-".join(p for p in (prefix, named, f"{day:%Y%m%d}") if p) + f".{file_format}"
     )

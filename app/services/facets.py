@@ -145,10 +145,26 @@ def _facet_year(session: Session, ids: Any) -> list[FacetCount]:
     ]
 
 
+def _facet_started(session: Session, ids: Any) -> list[FacetCount]:
+    """Entries started in each year (by start date), latest first."""
+    year = func.extract("year", col(Project.start_date))
+    rows = session.exec(
+        select(year, func.count())
+        .where(col(Project.id).in_(ids))
+        .where(col(Project.start_date).is_not(None))
+        .group_by(year)
+    ).all()
+    counts = sorted(((int(y), int(n)) for y, n in rows), reverse=True)
+    return [FacetCount(value=y, label=str(y), count=n) for y, n in counts]
+
+
 def facet(session: Session, name: str, ids: Any, locale: str) -> list[FacetCount]:
-    """Counts of the entries in `ids` per value of facet `name`."""
+    """Counts of the entries in `ids` per value of facet `name` (or "started":
+    per start year)."""
     if name == "year":
         return _facet_year(session, ids)
+    if name == "started":
+        return _facet_started(session, ids)
     if FILTERS[name].link is not None:
         return _facet_link(session, name, ids, locale)
     return _facet_column(session, name, ids, locale)
@@ -200,12 +216,15 @@ def _indexed_labels(
 def indexed_facet(
     snap: catalog_index.Snapshot, name: str, base: BitMap, locale: str
 ) -> list[FacetCount]:
-    """Counts of the entries in `base` per value of facet `name`."""
-    if name == "year":
-        return [
-            _count(year, str(year), count)
-            for year, count in catalog_index.year_counts(snap, base)
-        ]
+    """Counts of the entries in `base` per value of facet `name` (or
+    "started": per start year)."""
+    if name in ("year", "started"):
+        counts = (
+            catalog_index.year_counts(snap, base)
+            if name == "year"
+            else catalog_index.start_counts(snap, base)
+        )
+        return [_count(year, str(year), count) for year, count in counts]
     return _indexed_labels(
         snap, name, catalog_index.value_counts(snap, name, base), locale
     )

@@ -198,9 +198,9 @@ def _page_by_key(
 
     rows = list(
         session.execute(
-            query.order_by(direction(key), direction(col(Project.id))).limit(
-                params.limit + 1
-            )
+            query.order_by(direction(key), direction(col(Project.id)))
+            .offset(params.offset)
+            .limit(params.limit + 1)
         ).all()
     )
     more = len(rows) > params.limit
@@ -218,7 +218,9 @@ def _reference_relevance_page(
     assert params.q is not None
     ranking = _reference_ranking(session, params.q)
     matched = BitMap(int(project.id or 0) for project in session.exec(base).all())
-    found = _relevance_page(ranking, params.cursor, matched, params.limit + 1)
+    found = _relevance_page(
+        ranking, params.cursor, matched, params.offset + params.limit + 1
+    )[params.offset :]
     more = len(found) > params.limit
     found = found[: params.limit]
     by_id = {
@@ -277,7 +279,8 @@ def _indexed_page(
     if sort == SortOrder.RELEVANCE:
         assert params.q is not None
         ranking = catalog_index.text_answer(session, snap, params.q).ranking
-        found = _relevance_page(ranking, params.cursor, matched, size)
+        found = _relevance_page(ranking, params.cursor, matched, params.offset + size)
+        found = found[params.offset :]
         positions = {pid: position for position, pid in found}
         page = _in_order(session, snap, [pid for _at, pid in found])
         more = len(page) > params.limit
@@ -288,8 +291,8 @@ def _indexed_page(
     if params.cursor:
         _sort, value, pid = _decode(params.cursor, sort)
         after = catalog_index.cursor_key(value, pid, snap.dialect)
-    ids = catalog_index.newest_page(snap, matched, after, size)
-    page = _in_order(session, snap, ids)
+    ids = catalog_index.newest_page(snap, matched, after, params.offset + size)
+    page = _in_order(session, snap, ids[params.offset :])
     more = len(page) > params.limit
     page = page[: params.limit]
     cursor = None

@@ -11,7 +11,15 @@ from app.schemas.stats import MatrixAxis, StatsMatrix, StatsSummary
 from app.services import catalog_index, facets
 from app.services import filters as catalog
 
-SUMMARY_DIMENSIONS = ("action_line", "sdg", "country", "technology", "year")
+# "year": entries running in each year; "started": entries started in each.
+SUMMARY_DIMENSIONS = (
+    "action_line",
+    "sdg",
+    "country",
+    "technology",
+    "year",
+    "started",
+)
 
 
 def _sub_regions(session: Session, ids: Any, locale: str) -> list[FacetCount]:

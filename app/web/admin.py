@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.deps import AdminUser, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.i18n import request_locale, translate
-from app.messages import LANGUAGE_NAMES, ROLE_LABELS
+from app.messages import ROLE_LABELS
 from app.models import Role, User
 from app.schemas.user import InvitationIn, UserUpdate
 from app.services import accounts, mail
@@ -46,9 +46,6 @@ def _users_page(
             "users": accounts.list_users(session),
             "roles": [(r.value, translate(locale, ROLE_LABELS[r.value])) for r in Role],
             "countries": Labels(session, locale).names["country"],
-            "language_names": {
-                k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
-            },
             "values": values or {},
             "errors": errors or {},
         },

@@ -15,7 +15,6 @@ from app.messages import (
     EXPORT_COLUMNS,
     HISTORY_LINES,
     IMPLEMENTATION_STATUS_LABELS,
-    LANGUAGE_NAMES,
     PART_LABELS,
     SCOPE_LABELS,
     STATUS_NAMES,
@@ -200,9 +199,6 @@ def _review(
             ),
             "status_names": _status_names(locale),
             "country_names": labels.names["country"],
-            "language_names": {
-                k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
-            },
             "errors": errors or {},
             "values": values or {},
         },

@@ -12,19 +12,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.deps import OptionalUser, SessionDep
 from app.errors import ErrorCode, NotFound
 from app.i18n import request_locale, translate
-from app.messages import (
-    CHART_TITLES,
-    LANGUAGE_NAMES,
-    SORT_LABELS,
-)
+from app.messages import CHART_TITLES, SORT_LABELS
 from app.models import User
 from app.schemas.search import (
+    DEFAULT_PAGE_SIZE,
     SearchParams,
     SortOrder,
 )
 from app.services import projects, search
 from app.taxonomies import labelled
 from app.web import views
+from app.web.charts import inline_chart
 from app.web.rendering import render, text_in
 
 router = APIRouter(include_in_schema=False)
@@ -82,18 +80,23 @@ def catalog_page(
             "current_user": user,
             "page": page,
             "params": params,
+            "default_limit": DEFAULT_PAGE_SIZE,
             "sort": sort.value,
             "sorts": [
                 (s.value, translate(locale, SORT_LABELS[s.value])) for s in SortOrder
             ],
             **views.catalog_view(session, page, params, locale),
             "export_base": "/api/v1/projects/export?"
-            + views.query_string(params, cursor=None, limit=None, sort=None),
+            + views.query_string(params, cursor=None, page=None, limit=None, sort=None),
             "permalink": "/projects?" + views.query_string(params, cursor=None),
-            "next_page": "/projects?"
-            + views.query_string(params, cursor=page.next_cursor)
-            if page.next_cursor
-            else None,
+            "dashboard": "/dashboard?"
+            + views.query_string(
+                params, cursor=None, page=None, limit=None, sort=None, lang=locale
+            ),
+            "feed": "/feeds/projects.atom?"
+            + views.query_string(
+                params, cursor=None, page=None, limit=None, sort=None, lang=locale
+            ),
         },
     )
 
@@ -119,9 +122,6 @@ def project_page(
             "groups": views.entry_groups(project, names, locale),
             "cite_url": url,
             "citation": views.citation(project, title, url, locale),
-            "language_names": {
-                k: translate(locale, v) for k, v in LANGUAGE_NAMES.items()
-            },
         },
     )
 
@@ -149,7 +149,10 @@ def taxonomy_page(
             "page": page,
             "names": views.term_names(session, locale),
             "catalog": "/projects?" + query,
-            "chart": f"/charts/{chart}.svg?{query}",
+            "chart": inline_chart(session, chart, params, locale),
+            "chart_name": chart,
+            "chart_url": f"/charts/{chart}.svg?{query}",
+            "chart_csv": f"/charts/{chart}.csv?{query}",
             "chart_alt": translate(locale, CHART_TITLES[chart]),
         },
     )
@@ -183,13 +186,3 @@ def favicon() -> RedirectResponse:
     """What a browser asks for where no page told it (a JSON answer, the API
     docs): the site's icon."""
     return RedirectResponse("/static/img/favicon.svg", status_code=301)
-
-
-@router.get("/dashboard", name="dashboard_page", response_class=HTMLResponse)
-def dashboard_page(request: Request, user: OptionalUser) -> HTMLResponse:
-    locale = request_locale(request)
-    charts = [
-        {"name": name, "title": translate(locale, title)}
-        for name, title in CHART_TITLES.items()
-    ]
-    return render(request, "dashboard.html", {"current_user": user, "charts": charts})

@@ -30,7 +30,7 @@ from app.i18n import (
 )
 from app.i18n import plural as plural_form
 from app.languages import DEFAULT_LANGUAGE, ENDONYMS, direction, fallback_order
-from app.messages import FLASH_MESSAGES
+from app.messages import FLASH_MESSAGES, LANGUAGE_NAMES
 from app.templating import TEMPLATES
 from app.web.highlight import highlight
 
@@ -200,6 +200,9 @@ def render(
         list_separator=list_separator(locale),
         locales=LOCALES,
         endonyms=ENDONYMS,
+        language_names={
+            code: translate(locale, name) for code, name in LANGUAGE_NAMES.items()
+        },
         # Paths, not absolute URLs: those would be built from the Host header.
         url_for=_url_paths(request.app),
         text_in=lambda value, original=None: text_in(value, locale, original),

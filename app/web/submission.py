@@ -18,7 +18,7 @@ from sqlmodel import Session
 from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
 from app.errors import DomainError, ErrorCode, InvalidInput, PermissionDenied
 from app.i18n import request_locale, translate
-from app.messages import ACTION_BUTTONS, HISTORY_LINES, LANGUAGE_NAMES, STATUS_NAMES
+from app.messages import ACTION_BUTTONS, HISTORY_LINES, STATUS_NAMES
 from app.models import Permission, Project, ProjectStatus, User
 from app.schemas.moderation import ReasonIn
 from app.schemas.project import ProjectDraft, ProjectRecord, ProjectUpdate
@@ -66,9 +66,6 @@ def _form_page(
             "suggested_sdgs": project_form.suggested_sdgs(
                 options, values.get("action_lines") or []
             ),
-            "language_names": {
-                code: translate(locale, name) for code, name in LANGUAGE_NAMES.items()
-            },
             "status_label": translate(locale, STATUS_NAMES[project.status])
             if project
             else None,

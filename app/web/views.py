@@ -2,7 +2,7 @@
 answers (app/web/pages.py's routes call these and render)."""
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from sqlmodel import Session
@@ -17,6 +17,7 @@ from app.messages import (
     FILTER_TITLES,
     IMPLEMENTATION_STATUS_LABELS,
     PART_LABELS,
+    RESULT_RANGE,
     SCOPE_LABELS,
     SEARCHED_INSTEAD,
     SUGGEST_DROP,
@@ -24,7 +25,13 @@ from app.messages import (
     YES_NO,
 )
 from app.schemas.project import ProjectPublic
-from app.schemas.search import ProjectSearchPage, SearchParams, SuggestionKind
+from app.schemas.search import (
+    MAX_PAGE_NUMBER,
+    ProjectFilters,
+    ProjectSearchPage,
+    SearchParams,
+    SuggestionKind,
+)
 from app.services import catalog_index, taxonomy
 from app.services import filters as catalog
 from app.services.exports import Labels
@@ -99,6 +106,7 @@ def catalog_view(
         "chips": catalog_chips(params, names, locale),
         "suggestions": suggestion_links(page, params, locale),
         "searched_instead": searched_instead(page, locale),
+        "pagination": pagination(page, params, locale),
         "names": names,
     }
 
@@ -124,23 +132,97 @@ def catalog_facets(
         for value in chosen:
             if value not in present:
                 _insert_in_order(listed, value, ordered.get(name, []))
-        facets.append(
+        values = [
             {
-                "name": name,
-                "title": translate(locale, FACET_TITLES[name]),
-                "entries": [
-                    {
-                        "value": value,
-                        "label": value_label(name, value, names, locale),
-                        "count": count,
-                        "selected": value in chosen,
-                        "sub": name == "action_line" and value in parents,
-                    }
-                    for value, count in listed
-                ],
+                "value": value,
+                "label": value_label(name, value, names, locale),
+                "count": count,
+                "selected": value in chosen,
+                "sub": name == "action_line" and value in parents,
             }
-        )
+            for value, count in listed
+        ]
+        facets.append(_facet_group(name, translate(locale, FACET_TITLES[name]), values))
     return facets
+
+
+SHOWN_VALUES = 8  # a longer facet group shows these, the rest behind "more"
+# The action lines are the repository's structure: all nineteen show (C7's
+# eight areas under it), as WSIS Stocktaking lists them.
+SHOWN_IN = {"action_line": 19}
+
+
+def _facet_group(
+    name: str, title: str, entries: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A facet's checkboxes as a collapsible group: open when one of its
+    values is chosen; past its shown number, the rest behind "show more"
+    (open when a chosen value is among them); a long one gets a find box."""
+    chosen = sum(1 for entry in entries if entry["selected"])
+    shown = SHOWN_IN.get(name, SHOWN_VALUES)
+    return {
+        "name": name,
+        "title": title,
+        "chosen": chosen,
+        "entries": entries[:shown],
+        "more": entries[shown:],
+        "more_open": any(entry["selected"] for entry in entries[shown:]),
+        "searchable": len(entries) > SHOWN_VALUES,
+    }
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A numbered page (`number` None: the gap between page numbers)."""
+
+    number: int | None
+    href: str | None = None
+    current: bool = False
+
+
+def pagination(
+    page: ProjectSearchPage, params: SearchParams, locale: str
+) -> dict[str, Any]:
+    """The range shown ("21-40 of 347 entries"), the numbered pages around
+    this one (the first and the last always; at most MAX_PAGE_NUMBER), the
+    previous page and the keyset "next" (which pages on past the numbered
+    ones)."""
+    number = params.page or 1
+    first = params.first_position + 1
+    last = params.first_position + len(page.items)
+    pages = min(-(-page.total // params.limit), MAX_PAGE_NUMBER)
+
+    def href(n: int) -> str:
+        return "/projects?" + query_string(
+            params, cursor=None, page=n if n > 1 else None
+        )
+
+    shown = sorted(
+        {1, pages, *range(number - 2, number + 3)} & set(range(1, pages + 1))
+    )
+    links: list[PageLink] = []
+    for n in shown:
+        if links and links[-1].number is not None and n - links[-1].number > 1:
+            links.append(PageLink(None))
+        links.append(PageLink(n, href(n), current=n == number))
+    return {
+        "range": translate(
+            locale,
+            RESULT_RANGE,
+            first=format_number(first, locale),
+            last=format_number(last, locale),
+            total=format_number(page.total, locale),
+            count=page.total,
+        )
+        if page.items
+        else None,
+        "links": links if pages > 1 else [],
+        "previous": href(number - 1) if 1 < number <= pages + 1 else None,
+        "next": "/projects?"
+        + query_string(params, cursor=page.next_cursor, page=number + 1)
+        if page.next_cursor
+        else None,
+    }
 
 
 def _insert_in_order(
@@ -158,7 +240,7 @@ def _insert_in_order(
 
 
 def catalog_chips(
-    params: SearchParams, names: dict[str, dict[Any, str]], locale: str
+    params: ProjectFilters, names: dict[str, dict[Any, str]], locale: str
 ) -> list[dict[str, Any]]:
     """One chip per chosen filter value, named as the facets name it. A value
     of a filter with no checkboxes (not a facet) is kept by a hidden field, so
@@ -175,20 +257,35 @@ def catalog_chips(
     ]
 
 
-def query_string(params: SearchParams, **changes: Any) -> str:
+def query_string(params: ProjectFilters, **changes: Any) -> str:
     values = params.model_dump(exclude_defaults=True, mode="json") | changes
     return urlencode(
         {k: v for k, v in values.items() if v not in (None, [])}, doseq=True
     )
 
 
-def without(params: SearchParams, removal: str) -> SearchParams:
-    """`params` less one filter value, named `"<filter>:<value>"` by its chip."""
+Filters = TypeVar("Filters", bound=ProjectFilters)
+
+
+def without(params: Filters, removal: str) -> Filters:
+    """`params` less one filter value, named `"<filter>:<value>"` by its chip
+    (and from the first page: a cursor or page number no longer applies)."""
     name, _, value = removal.partition(":")
     if name not in catalog.FILTERS:
         return params
     kept = [v for v in getattr(params, name) if str(v) != value]
-    return params.model_copy(update={name: kept, "cursor": None})
+    paging = {"cursor": None, "page": None} if isinstance(params, SearchParams) else {}
+    return params.model_copy(update={name: kept, **paging})
+
+
+def with_value(filters: ProjectFilters, addition: str) -> str:
+    """The query string of `filters` and one more value, `"<filter>:<value>"`
+    (checked when that query is read, like any other)."""
+    name, _, value = addition.partition(":")
+    query = query_string(filters)
+    if name not in catalog.FILTERS or value in map(str, getattr(filters, name)):
+        return query
+    return "&".join(part for part in (query, urlencode({name: value})) if part)
 
 
 def suggestion_links(

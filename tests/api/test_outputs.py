@@ -1,8 +1,10 @@
 """Statistics, charts and the feed, checked against a hand-built set of entries;
 and the one visibility rule across every output."""
 
+import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -98,6 +100,7 @@ class TestStatistics:
         }
         # Running in each year: health from 2021 on, the others from 2024 on.
         assert counts(by["year"]) == {2024: 3, 2023: 1, 2022: 1, 2021: 1}
+        assert counts(by["started"]) == {2024: 2, 2021: 1}
         lines = counts(by["action_line"])
         assert (lines["C7"], lines["C7.3"], lines["C7.4"], lines["C5"]) == (2, 1, 1, 1)
 
@@ -139,6 +142,7 @@ class TestCharts:
     @pytest.mark.parametrize(
         "name",
         ["action-lines", "sdgs", "countries", "years", "action-lines-by-country"],
+        # "started" has no links: test_new_entries_per_year_...
     )
     @pytest.mark.parametrize("lang", ["ar", "en", "fr"])
     def test_every_chart_is_svg_with_catalog_links(
@@ -151,6 +155,7 @@ class TestCharts:
         root = ET.fromstring(response.content)
         links = [a.get("href") or "" for a in root.iter(f"{SVG}a")]
         assert links
+        assert all(a.get("target") == "_top" for a in root.iter(f"{SVG}a"))
         assert all(
             link.startswith("/projects?") and f"lang={lang}" in link for link in links
         )
@@ -201,6 +206,119 @@ class TestCharts:
 
     def test_an_unknown_chart_is_404(self, client: TestClient) -> None:
         assert client.get("/charts/pie.svg").status_code == 404
+        assert client.get("/charts/pie.csv").status_code == 404
+
+    @pytest.mark.usefixtures("entries")
+    def test_c7_is_a_heading_over_its_sub_lines_not_a_bar(
+        self, client: TestClient
+    ) -> None:
+        root = ET.fromstring(
+            client.get("/charts/action-lines.svg", params={"lang": "en"}).content
+        )
+        drawn = {
+            (a.findtext(f"{SVG}title") or "").split(":")[0]: a
+            for a in root.iter(f"{SVG}a")
+        }
+
+        c7 = drawn["C7 ICT applications"]
+        assert c7.find(f"{SVG}rect") is None  # a heading with its total
+        assert "(2)" in "".join(t.text or "" for t in c7.iter(f"{SVG}text"))
+        widths = {
+            name.split()[0]: float(a.find(f"{SVG}rect").get("width") or 0)  # type: ignore[union-attr]
+            for name, a in drawn.items()
+            if a.find(f"{SVG}rect") is not None
+        }
+        assert widths["C7.3"] == widths["C7.4"] == widths["C5"]  # 1 each: full
+        label_x = {
+            name.split()[0]: float(a.find(f"{SVG}text").get("x") or 0)  # type: ignore[union-attr]
+            for name, a in drawn.items()
+        }
+        assert label_x["C7.3"] == label_x["C7"] + 16  # indented under C7
+
+    @pytest.mark.usefixtures("entries")
+    def test_new_entries_per_year_counts_start_years_without_links(
+        self, client: TestClient
+    ) -> None:
+        root = ET.fromstring(
+            client.get("/charts/started.svg", params={"lang": "en"}).content
+        )
+
+        titles = [t.text for t in root.iter(f"{SVG}title")][1:]
+        assert titles == ["2024: 2", "2021: 1"]
+        assert not list(root.iter(f"{SVG}a"))  # the catalog has no start filter
+
+    @pytest.mark.usefixtures("entries")
+    def test_the_heat_map_names_countries_in_the_language_under_code_columns(
+        self, client: TestClient
+    ) -> None:
+        root = ET.fromstring(
+            client.get(
+                "/charts/action-lines-by-country.svg", params={"lang": "ar"}
+            ).content
+        )
+        texts = [t.text for t in root.iter(f"{SVG}text")]
+
+        assert {"مصر", "السودان", "تونس", "المغرب"} <= set(texts)
+        assert {"C5", "C7.3", "C7.4"} <= set(texts)
+        assert "C7" in texts  # the band over C7.3 and C7.4
+        assert "EG" not in texts
+
+    @pytest.mark.usefixtures("entries")
+    @pytest.mark.parametrize(
+        ("lang", "header"),
+        [
+            ("en", ["Code", "Name", "Entries"]),
+            ("ar", ["الرمز", "الاسم", "المبادرات"]),
+            ("fr", ["Code", "Nom", "Initiatives"]),
+        ],
+    )
+    def test_a_chart_s_numbers_download_as_csv(
+        self, client: TestClient, lang: str, header: list[str]
+    ) -> None:
+        response = client.get("/charts/countries.csv", params={"sdg": 9, "lang": lang})
+
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        assert response.content.startswith("\ufeff".encode())
+        disposition = response.headers["content-disposition"]
+        assert re.fullmatch(
+            r'attachment; filename="countries-9-\d{8}\.csv"', disposition
+        )
+        rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+        assert rows[0] == header
+        assert [(code, int(n)) for code, _name, n in rows[1:]] == [("EG", 2), ("SD", 1)]
+
+    @pytest.mark.usefixtures("entries")
+    def test_the_heat_map_s_numbers_are_a_country_by_line_table(
+        self, client: TestClient
+    ) -> None:
+        text = client.get(
+            "/charts/action-lines-by-country.csv", params={"lang": "en"}
+        ).text
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+
+        assert rows[0][:2] == ["Code", "Name"]
+        line = {code: i for i, code in enumerate(rows[0])}
+        egypt = next(row for row in rows if row[0] == "EG")
+        assert egypt[1] == "Egypt"
+        assert (egypt[line["C5"]], egypt[line["C7.4"]], egypt[line["C7.3"]]) == (
+            "1",
+            "1",
+            "0",
+        )
+
+    def test_a_stored_formula_is_defused_in_a_chart_s_numbers(
+        self, client: TestClient, session: Session
+    ) -> None:
+        make_project(session, countries=["EG"])
+        text = client.get("/charts/countries.csv", params={"lang": "en"}).text
+
+        assert "Egypt" in text
+        assert not any(
+            cell.startswith(("=", "+", "@"))
+            for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))
+            for cell in row
+        )
 
     def test_heatmap_counts_are_readable_on_every_shade(self) -> None:
         shades = [heat_colours(count, 40) for count in range(1, 41)]

@@ -86,8 +86,9 @@ class TestAnEntrysJourney:
 
         # The visitor filters the catalog by the action line...
         visitor.goto("/projects?lang=ar")
+        visitor.locator("details.facet summary").first.click()  # action lines
         visitor.check('aside input[name="action_line"][value="C7.7"]')
-        visitor.locator("aside button[type=submit]").click()
+        visitor.locator("aside > button[type=submit]").click()
         expect(visitor.locator(".cards")).to_contain_text(TITLE)
         # ...and searches in Arabic: short vowels, no article, as people type.
         visitor.goto("/projects?lang=ar")

@@ -129,6 +129,8 @@ def search_params(draw: st.DrawFn) -> dict[str, Any]:
         params["q"] = draw(st.sampled_from(QUERIES))
     params["sort"] = draw(st.sampled_from([None, *SortOrder]))
     params["limit"] = draw(st.integers(2, 9))
+    if draw(st.integers(0, 3)) == 0:
+        params["page"] = draw(st.integers(1, 4))  # an offset, then the cursors
     params["lang"] = draw(st.sampled_from(["ar", "en", "fr"]))
     return params
 

@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session
 
 from app.errors import InvalidInput
@@ -532,6 +532,46 @@ class TestSortsAndCursors:
         expected = run(session, sort=sort, limit=100, q=query)
         assert seen == [item.id for item in expected.items]
         assert len(seen) == len(set(seen))
+
+    @pytest.mark.parametrize("sort", ["newest", "title", "start_date", "relevance"])
+    @pytest.mark.usefixtures("entries")
+    def test_a_numbered_page_is_the_page_the_cursors_reach(
+        self, session: Session, sort: str
+    ) -> None:
+        query = "a" if sort == "relevance" else None
+        walked = run(session, sort=sort, limit=100, q=query)
+
+        for number in (1, 2, 3):
+            page = run(session, sort=sort, limit=1, page=number, q=query)
+            assert [item.id for item in page.items] == [
+                item.id for item in walked.items[number - 1 : number]
+            ]
+            assert page.total == walked.total
+
+    @pytest.mark.usefixtures("entries")
+    def test_with_a_cursor_the_page_number_only_numbers_the_page(
+        self, session: Session
+    ) -> None:
+        first = run(session, limit=1)
+        second = run(session, limit=1, cursor=first.next_cursor)
+
+        numbered = run(session, limit=1, cursor=first.next_cursor, page=7)
+
+        assert numbered.items == second.items
+        assert numbered.next_cursor == second.next_cursor
+
+    @pytest.mark.usefixtures("entries")
+    def test_a_page_past_the_last_is_empty(self, session: Session) -> None:
+        page = run(session, limit=2, page=40)
+
+        assert page.items == []
+        assert page.next_cursor is None
+        assert page.total == 4
+
+    @pytest.mark.parametrize("number", [0, -1, 501])
+    def test_a_page_number_out_of_bounds_is_refused(self, number: int) -> None:
+        with pytest.raises(ValidationError):
+            SearchParams.model_validate({"page": number})
 
     @pytest.mark.usefixtures("entries")
     def test_title_sort_follows_the_language(self, session: Session) -> None:

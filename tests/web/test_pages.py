@@ -135,6 +135,99 @@ class TestCatalog:
 
         assert f'<p class="total">{total}</p>' in text
 
+    @pytest.mark.parametrize(
+        ("lang", "shown"),
+        [
+            ("en", "3–4 of 5 entries"),
+            ("fr", "3–4 sur 5 initiatives"),
+            ("ar", "3–4 من 5 مبادرات"),
+        ],
+    )
+    def test_numbered_pages_say_which_entries_they_show(
+        self, client: TestClient, session: Session, lang: str, shown: str
+    ) -> None:
+        for n in range(5):
+            make_project(session, title={"en": f"Entry {n}"}, original_language="en")
+
+        text = client.get(
+            "/projects", params={"limit": 2, "page": 2, "country": "TN", "lang": lang}
+        ).text
+
+        assert f'<p class="range">{shown}</p>' in text
+        start = text.index('<nav class="pagination"')
+        numbered = text[start : text.index("</nav>", start)]
+        pages = re.findall(r'<li><a href="([^"]*)"( aria-current="page")?>', numbered)
+        assert [bool(current) for _href, current in pages] == [False, True, False]
+        first, second, third = (href.replace("&amp;", "&") for href, _ in pages)
+        assert "page=" not in first
+        assert "page=2" in second
+        assert "page=3" in third
+        assert all(
+            "country=TN" in href and "limit=2" in href for href in (first, third)
+        )
+        assert re.search(r'rel="prev" href="[^"]*"', text)
+        following = re.search(r'rel="next" href="([^"]*)"', text)
+        assert following
+        assert "cursor=" in following.group(1)
+        assert "page=3" in following.group(1)
+
+    @pytest.mark.usefixtures("published")
+    def test_a_single_page_has_no_page_numbers(self, client: TestClient) -> None:
+        text = client.get("/projects", params={"lang": "en"}).text
+
+        assert '<p class="range">1–1 of 1 entry</p>' in text
+        assert 'aria-current="page"' not in text
+        assert 'rel="next"' not in text
+
+    @pytest.mark.usefixtures("published")
+    def test_facet_groups_fold_open_only_where_a_value_is_chosen(
+        self, client: TestClient
+    ) -> None:
+        text = client.get("/projects", params={"country": "TN", "lang": "en"}).text
+
+        groups = re.findall(r'<details class="facet"( open)?>\s*<summary>([^<]*)', text)
+        opened = [title.strip() for is_open, title in groups if is_open]
+        assert opened == ["Country"]
+        assert len(groups) > 3
+
+    def test_a_long_group_shows_eight_values_and_the_rest_behind_show_more(
+        self, client: TestClient, session: Session
+    ) -> None:
+        countries = ["DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY"]
+        for iso2 in countries:
+            make_project(session, countries=[iso2])
+
+        unused = client.get("/projects", params={"lang": "en"}).text
+        chosen_late = client.get(
+            "/projects", params={"country": "LY", "lang": "en"}
+        ).text
+
+        group = unused[unused.index('name="country"') - 600 :]
+        assert "Show 2 more" in group
+        assert 'data-filter-label="Find in Country"' in unused
+        assert '<details class="more">' in unused
+        assert '<details class="more" open>' in chosen_late  # Libya is the 10th
+
+    def test_the_feed_of_the_current_filter_is_linked(self, client: TestClient) -> None:
+        text = client.get(
+            "/projects",
+            params={"country": "TN", "q": "water", "page": 2, "lang": "fr"},
+        ).text
+
+        feeds = re.findall(r'href="(/feeds/projects\.atom\?[^"]*)"', text)
+        assert "/feeds/projects.atom?lang=fr" in feeds  # the whole site's
+        filtered = [feed for feed in feeds if "country=TN" in feed]
+        assert len(filtered) == 2  # this page's <link> and the visible link
+        mine = filtered[0].replace("&amp;", "&")
+        assert "country=TN" in mine
+        assert "q=water" in mine
+        assert "lang=fr" in mine
+        assert "page=" not in mine
+        assert client.get(mine).status_code == 200
+        export = re.search(r'href="(/api/v1/projects/export\?[^"]*)"', text)
+        assert export
+        assert "page=" not in export.group(1)
+
     def test_a_filter_without_checkboxes_is_kept_by_a_hidden_field(
         self, client: TestClient
     ) -> None:

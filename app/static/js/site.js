@@ -76,6 +76,53 @@
     languageTabs(form);
   });
 
+  // Catalog: a box to find a value in a long facet group; while it holds
+  // text, the group's hidden values ("show more") are searched too.
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f\u064b-\u065f\u0670]/g, "")
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627").replace(/\u0649/g, "\u064a")
+      .replace(/\u0629/g, "\u0647").toLowerCase();
+  }
+  function facetFilter(group) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "facet-filter";
+    box.setAttribute("aria-label", group.dataset.filterLabel);
+    box.placeholder = group.dataset.filterLabel;
+    var none = document.createElement("p");
+    none.className = "facet-none";
+    none.textContent = group.dataset.noneLabel;
+    none.hidden = true;
+    var more = group.querySelector("details.more");
+    var wasOpen = more && more.open;
+    box.addEventListener("input", function () {
+      var wanted = fold(box.value.trim());
+      var shown = 0;
+      group.querySelectorAll("label").forEach(function (label) {
+        var match = !wanted || fold(label.textContent).indexOf(wanted) !== -1;
+        label.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      if (more) { more.open = wanted ? true : wasOpen; }
+      none.hidden = shown !== 0;
+    });
+    if (more) { more.addEventListener("toggle", function () { if (!box.value) { wasOpen = more.open; } }); }
+    var legend = group.querySelector("legend");
+    group.insertBefore(none, legend.nextSibling);
+    group.insertBefore(box, none);
+  }
+  document.querySelectorAll("fieldset[data-filter-label]").forEach(facetFilter);
+
+  // Catalog: on a narrow screen the filters fold behind their "Filters (n)"
+  // button, so the first result is on the first screen; wide, they show.
+  var panel = document.querySelector("details.filters-panel");
+  if (panel && window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 48rem)");
+    var fit = function () { panel.open = !narrow.matches; };
+    fit();
+    if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+  }
+
   // Move focus to the error summary so screen readers and keyboards start there.
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
