@@ -2,7 +2,8 @@
 # Give it a PostgreSQL database by environment, e.g.
 #   docker run -e STOCKTAKING_DATABASE_URL=postgresql://user:pass@db/stocktaking \
 #              -e STOCKTAKING_SECRET_KEY=... -p 8000:8000 aicto-stocktaking
-# The fonts and icons the pages use come from the npm registry (package.json).
+# The fonts, icons and map shapes the pages use come from the npm registry
+# (package.json).
 FROM node:20-slim AS assets
 WORKDIR /assets
 COPY package.json package-lock.json app/static/icons.txt ./
@@ -32,8 +33,11 @@ RUN mkdir app seeds && touch app/__init__.py seeds/__init__.py \
 COPY . .
 COPY --from=assets /assets/fonts app/static/fonts
 COPY --from=assets /assets/icons app/static/icons
+# The map's shapes, prepared from Natural Earth (scripts/prepare_map.py: no Node needed).
+COPY --from=assets /assets/node_modules/world-atlas/countries-50m.json /tmp/countries-50m.json
 # Editable: alembic.ini, migrations/ and seeds/ are read from this directory.
-RUN pip install --no-deps -e . && mkdir -p data && chown stocktaking data
+RUN pip install --no-deps -e . && mkdir -p data && chown stocktaking data \
+    && python scripts/prepare_map.py /tmp/countries-50m.json && rm /tmp/countries-50m.json
 
 USER stocktaking
 EXPOSE 8000

@@ -44,7 +44,13 @@ if command -v npm >/dev/null; then
   grep -v '^#' app/static/icons.txt | while read -r icon; do
     [ -n "$icon" ] && cp "node_modules/lucide-static/icons/$icon.svg" app/static/icons/
   done
-  # (map shapes: prepared here, see below)
+  # The map's shapes (Natural Earth, world-atlas): projected and simplified
+  # into app/data/map/arab-states.json, again only when their sources changed.
+  map=app/data/map/arab-states.json
+  if [ ! "$map" -nt scripts/prepare_map.py ] \
+     || [ ! "$map" -nt node_modules/world-atlas/countries-50m.json ]; then
+    .venv/bin/python scripts/prepare_map.py
+  fi
 else
   echo "npm not found: pages will use the system's fonts (install nodejs and npm)" >&2
 fi
