@@ -1,14 +1,47 @@
 """Settings: the only place the environment is read."""
 
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import StringConstraints, field_validator, model_validator
+from pydantic import EmailStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.languages import Language
 
 PLACEHOLDER_SECRET = "change-me"  # refused when environment is production
+
+
+class DataLicence(NamedTuple):
+    """A licence the published data may be released under: its name and text."""
+
+    name: str
+    url: str
+    attribution: bool  # reusers must credit the source
+
+
+# The licences `data_licence` may name, by SPDX identifier.
+DATA_LICENCES: dict[str, DataLicence] = {
+    "CC-BY-4.0": DataLicence(
+        "Creative Commons Attribution 4.0 International",
+        "https://creativecommons.org/licenses/by/4.0/",
+        attribution=True,
+    ),
+    "CC-BY-SA-4.0": DataLicence(
+        "Creative Commons Attribution-ShareAlike 4.0 International",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        attribution=True,
+    ),
+    "CC0-1.0": DataLicence(
+        "CC0 1.0 Universal",
+        "https://creativecommons.org/publicdomain/zero/1.0/",
+        attribution=False,
+    ),
+    "ODbL-1.0": DataLicence(
+        "Open Data Commons Open Database License v1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+        attribution=True,
+    ),
+}
 
 # "<attempts>/<seconds>": a limit of the throttle (app/services/throttle.py).
 RateLimit = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*/[1-9][0-9]*$")]
@@ -74,6 +107,25 @@ class Settings(BaseSettings):
     registration_limit_per_client: RateLimit = "10/3600"
     reset_limit_per_address: RateLimit = "3/3600"
     reset_limit_per_client: RateLimit = "10/3600"
+
+    # The licence of the published entries' data and of every export (an SPDX
+    # identifier of DATA_LICENCES); shown on /licence.
+    data_licence: str = "CC-BY-4.0"
+    # The repository team's address, shown on /contact (None: the page sends
+    # visitors to AICTO's website instead).
+    contact_email: EmailStr | None = None
+
+    @field_validator("data_licence")
+    @classmethod
+    def _known_licence(cls, licence: str) -> str:
+        if licence not in DATA_LICENCES:
+            raise ValueError(f"data_licence must be one of {', '.join(DATA_LICENCES)}")
+        return licence
+
+    @property
+    def licence(self) -> DataLicence:
+        """The name and address of `data_licence`."""
+        return DATA_LICENCES[self.data_licence]
 
     @field_validator("database_url", "read_database_url")
     @classmethod

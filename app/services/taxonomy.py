@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -24,6 +25,7 @@ from app.schemas.taxonomy import (
     TermPublic,
     WsisTargetPublic,
 )
+from app.taxonomies import TAXONOMIES
 
 T = TypeVar("T", bound=TermBase)
 
@@ -144,3 +146,18 @@ def with_sub_lines(session: Session, codes: Iterable[str]) -> set[str]:
         select(ActionLine.code).where(col(ActionLine.parent_code).in_(wanted))
     ).all()
     return wanted | set(children)
+
+
+def term_counts(session: Session) -> dict[str, int]:
+    """Taxonomy name -> how many terms it offers now (retired ones left out),
+    for every taxonomy of the registry, in one query."""
+    counts = union_all(
+        *(
+            select(literal(taxonomy.name).label("name"), func.count().label("terms"))
+            .select_from(taxonomy.model)
+            .where(col(taxonomy.model.retired_at).is_(None))
+            for taxonomy in TAXONOMIES
+        )
+    )
+    found = {name: int(n) for name, n in session.execute(counts)}
+    return {taxonomy.name: found.get(taxonomy.name, 0) for taxonomy in TAXONOMIES}

@@ -555,10 +555,35 @@ def entry_groups(
     return groups
 
 
-def citation(project: ProjectPublic, title: str, url: str, locale: str) -> str:
+def isolated(
+    locale: str, message: str, params: dict[str, str], *, ltr: set[str]
+) -> list[dict[str, Any]]:
+    """`message` in `locale` as pieces of text, the `ltr` parameters (addresses,
+    dates) as pieces of their own, which the page isolates left to right: in
+    an Arabic sentence a URL's slashes would otherwise move to its other end."""
+    marked = {
+        key: f"\0{key}\0" if key in ltr else value for key, value in params.items()
+    }
+    pieces = translate(locale, message, **marked).split("\0")
+    return [
+        {"text": params[piece], "ltr": True}
+        if index % 2
+        else {"text": piece, "ltr": False}
+        for index, piece in enumerate(pieces)
+        if piece
+    ]
+
+
+def citation(
+    project: ProjectPublic, title: str, url: str, locale: str
+) -> list[dict[str, Any]]:
     """How to cite the entry: its title, the repository, its id, its
-    publication date and its stable address."""
+    publication date and its stable address (those three isolated left to
+    right, `isolated`)."""
     published = project.published_at.date().isoformat() if project.published_at else ""
-    return translate(
-        locale, CITATION, title=title, id=project.id, published=published, url=url
+    return isolated(
+        locale,
+        CITATION,
+        {"title": title, "id": project.id, "published": published, "url": url},
+        ltr={"id", "published", "url"},
     )

@@ -380,7 +380,7 @@ class TestProjectPage:
             '<a href="/projects?gdc_objective=2&amp;lang=en">2 ',
             '<a href="/projects?technology=machine_learning&amp;lang=en">',
             '<a href="/countries/TN?lang=en">Tunisia</a>',
-            f"entry {entry}, published ",
+            f'entry <bdi dir="ltr">{entry}</bdi>, published <bdi dir="ltr">',
             f"http://127.0.0.1:8000/projects/{entry}",
         ):
             assert shown in text, shown
