@@ -18,7 +18,7 @@ from app.db import ReadReplica, make_engine
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.services import catalog_index, mail
-from app.templating import environment
+from app.templating import STATIC, environment
 from app.web import headers, rendering, web_router
 from app.web.error_pages import error_page
 
@@ -34,7 +34,6 @@ are codes. Errors are `{"detail": [{"loc", "msg", "type"}]}` with a stable
 `type` code.
 """
 
-STATIC = Path(__file__).parent / "static"
 # Swagger UI and ReDoc assets shipped inside the fastapi-offline wheel.
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),

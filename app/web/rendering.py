@@ -19,6 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
 from app.deps import SESSION_COOKIE
 from app.i18n import (
@@ -31,7 +32,7 @@ from app.i18n import (
 from app.i18n import plural as plural_form
 from app.languages import DEFAULT_LANGUAGE, ENDONYMS, direction, fallback_order
 from app.messages import FLASH_MESSAGES, LANGUAGE_NAMES
-from app.templating import TEMPLATES
+from app.templating import STATIC, TEMPLATES
 from app.web.highlight import highlight
 
 _locale: ContextVar[str] = ContextVar("locale", default=DEFAULT_LANGUAGE)
@@ -86,6 +87,22 @@ pages.filters["number"] = _number
 pages.filters["date"] = _date
 pages.filters["highlight"] = highlight
 pages.filters["direction"] = direction  # a language code -> "rtl" or "ltr"
+ICONS = frozenset(
+    line.strip()
+    for line in (STATIC / "icons.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
+def icon(name: str) -> Markup:
+    """A decorative icon of app/static/icons.txt (css/icons.css): the text
+    beside it says what it means, so assistive technology skips it."""
+    if name not in ICONS:
+        raise ValueError(f"no icon {name!r} in app/static/icons.txt")
+    return Markup(f'<span class="icon icon-{name}" aria-hidden="true"></span>')
+
+
+pages.globals["icon"] = icon
 
 
 def text_in(

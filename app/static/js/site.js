@@ -113,14 +113,16 @@
   }
   document.querySelectorAll("fieldset[data-filter-label]").forEach(facetFilter);
 
-  // Catalog: on a narrow screen the filters fold behind their "Filters (n)"
-  // button, so the first result is on the first screen; wide, they show.
-  var panel = document.querySelector("details.filters-panel");
-  if (panel && window.matchMedia) {
+  // On a narrow screen the site's menu and the catalog's filters fold behind
+  // their button ("Menu", "Filters (n)"), so the first result is on the first
+  // screen; wide, they show (their button is hidden there).
+  if (window.matchMedia) {
     var narrow = window.matchMedia("(max-width: 48rem)");
-    var fit = function () { panel.open = !narrow.matches; };
-    fit();
-    if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+    document.querySelectorAll("details[data-fold-narrow]").forEach(function (panel) {
+      var fit = function () { panel.open = !narrow.matches; };
+      fit();
+      if (narrow.addEventListener) { narrow.addEventListener("change", fit); }
+    });
   }
 
   // Move focus to the error summary so screen readers and keyboards start there.
