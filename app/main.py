@@ -113,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AICTO Arab AI and Emerging Technology Initiatives Repository",
         version="0.1.0",
         description=API_DESCRIPTION,
+        # The published data's licence (STOCKTAKING_DATA_LICENCE; /licence).
+        license_info={"name": settings.licence.name, "url": settings.licence.url},
         docs_url=None,
         redoc_url=None,
     )

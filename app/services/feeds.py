@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col
 
+from app.config import DataLicence
 from app.db import utcnow
 from app.encoding import xml_text
 from app.i18n import translate
@@ -42,9 +43,11 @@ def projects_feed(
     locale: str,
     base_url: str,
     self_url: str,
+    licence: DataLicence,
 ) -> str:
     """The newest published entries matching `filters`, as Atom XML; ids and
-    links start with `base_url` (the configured public address)."""
+    links start with `base_url` (the configured public address). The data's
+    licence is the feed's <rights> and its rel="license" link (RFC 4946)."""
     catalog.check_codes(session, filters)
     newest = list(
         session.exec(
@@ -78,5 +81,6 @@ def projects_feed(
         updated=entries[0]["updated"] if entries else _stamp(utcnow()),
         self_url=xml_text(self_url),
         catalog_url=catalog_link,
+        licence=licence,
         entries=entries,
     )

@@ -39,5 +39,6 @@ def projects_feed(
         locale=request_locale(request),
         base_url=base_url,
         self_url=base_url + FEED_PATH + (f"?{query}" if query else ""),
+        licence=settings.licence,
     )
     return Response(xml, media_type="application/atom+xml; charset=utf-8")

@@ -35,7 +35,7 @@ from app.templating import environment
 from app.web import views
 from app.web.rendering import format_number, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["charts"])  # the page itself is not in the API docs
 
 MAP_FILE = Path(__file__).resolve().parents[1] / "data" / "map" / "arab-states.json"
 
@@ -380,7 +380,9 @@ def map_view(session: Session, filters: ProjectFilters, locale: str) -> dict[str
     }
 
 
-@router.get("/map", name="map_page", response_class=HTMLResponse)
+@router.get(
+    "/map", name="map_page", response_class=HTMLResponse, include_in_schema=False
+)
 def map_page(
     request: Request,
     session: SessionDep,

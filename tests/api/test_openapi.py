@@ -18,6 +18,9 @@ class TestApiDescription:
             "/api/v1/projects",
             "/api/v1/projects/{project_id}",
         } <= set(spec["paths"])
+        charts = {"/charts/{name}.svg", "/charts/{name}.csv", "/charts/map.svg"}
+        assert charts <= set(spec["paths"])
+        assert "/map" not in spec["paths"]  # a page, not the API
         assert "422" in spec["paths"]["/api/v1/projects"]["get"]["responses"]
         assert (
             "404" in spec["paths"]["/api/v1/projects/{project_id}"]["get"]["responses"]

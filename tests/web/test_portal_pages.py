@@ -264,6 +264,18 @@ class TestLicence:
         assert "creativecommons.org/licenses/by/4.0" not in text
         assert "does not require you to credit the source" in text
 
+    def test_the_feed_and_the_api_description_carry_the_same_licence(
+        self, client_with: SettingsClient
+    ) -> None:
+        with client_with(data_licence="ODbL-1.0") as other:
+            feed = other.get("/feeds/projects.atom").text
+            api = other.get("/openapi.json").json()
+
+        odbl = DATA_LICENCES["ODbL-1.0"]
+        assert f'<link rel="license" href="{odbl.url}"/>' in feed
+        assert f"<rights>{odbl.name}</rights>" in feed
+        assert api["info"]["license"] == {"name": odbl.name, "url": odbl.url}
+
     def test_an_unknown_licence_is_refused_at_start(self) -> None:
         with pytest.raises(ValidationError, match="data_licence"):
             Settings(data_licence="All rights reserved")
