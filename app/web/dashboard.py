@@ -33,10 +33,6 @@ CHARTS = (
 # The filters the "add a filter" list offers, in its order.
 ADDABLE = ("action_line", "sub_region", "country", "sdg", "technology")
 
-FilterValue = Annotated[
-    str | None, Query(max_length=80, pattern=r"^[a-z_]+:[A-Za-z0-9._-]+$")
-]
-
 
 @router.get("/dashboard", name="dashboard_page", response_model=None)
 def dashboard_page(
@@ -44,8 +40,8 @@ def dashboard_page(
     session: SessionDep,
     user: OptionalUser,
     filters: Annotated[ProjectFilters, Query()],
-    add: FilterValue = None,
-    remove: FilterValue = None,
+    add: views.FilterValue = None,
+    remove: views.FilterValue = None,
 ) -> Response:
     """The dashboard of the entries matching `filters`. The filter form sends
     `add=<filter>:<value>` (or a chip `remove=...`) and lands on the

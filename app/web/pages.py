@@ -48,18 +48,13 @@ def home_page(
     )
 
 
-Removal = Annotated[
-    str | None, Query(max_length=80, pattern=r"^[a-z_]+:[A-Za-z0-9._-]+$")
-]
-
-
 @router.get("/projects", name="catalog_page", response_model=None)
 def catalog_page(
     request: Request,
     session: SessionDep,
     user: OptionalUser,
     params: Annotated[SearchParams, Query()],
-    remove: Removal = None,
+    remove: views.FilterValue = None,
 ) -> Response:
     """The catalog. A chip's "remove" button posts the filter form with
     `remove=<filter>:<value>` and lands on the page without that value, so each
@@ -73,6 +68,10 @@ def catalog_page(
     locale = request_locale(request)
     page = search.search_projects(session, params=params, locale=locale)
     sort = params.sort or (SortOrder.RELEVANCE if params.q else SortOrder.NEWEST)
+    # The same entries elsewhere: the filters, not the page or the sort.
+    filters = views.query_string(
+        params, cursor=None, page=None, limit=None, sort=None, lang=locale
+    )
     return render(
         request,
         "projects/catalog.html",
@@ -86,17 +85,10 @@ def catalog_page(
                 (s.value, translate(locale, SORT_LABELS[s.value])) for s in SortOrder
             ],
             **views.catalog_view(session, page, params, locale),
-            "export_base": "/api/v1/projects/export?"
-            + views.query_string(params, cursor=None, page=None, limit=None, sort=None),
+            "export_base": f"/api/v1/projects/export?{filters}",
             "permalink": "/projects?" + views.query_string(params, cursor=None),
-            "dashboard": "/dashboard?"
-            + views.query_string(
-                params, cursor=None, page=None, limit=None, sort=None, lang=locale
-            ),
-            "feed": "/feeds/projects.atom?"
-            + views.query_string(
-                params, cursor=None, page=None, limit=None, sort=None, lang=locale
-            ),
+            "dashboard": f"/dashboard?{filters}",
+            "feed": f"/feeds/projects.atom?{filters}",
         },
     )
 

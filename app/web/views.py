@@ -2,9 +2,10 @@
 answers (app/web/pages.py's routes call these and render)."""
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+from fastapi import Query
 from sqlmodel import Session
 
 from app.i18n import list_separator, translate
@@ -265,6 +266,10 @@ def query_string(params: ProjectFilters, **changes: Any) -> str:
 
 
 Filters = TypeVar("Filters", bound=ProjectFilters)
+# One filter's value as a chip or the "add a filter" list names it.
+FilterValue = Annotated[
+    str | None, Query(max_length=80, pattern=r"^[a-z_]+:[A-Za-z0-9._-]+$")
+]
 
 
 def without(params: Filters, removal: str) -> Filters:
