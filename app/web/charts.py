@@ -28,6 +28,7 @@ from app.schemas.search import FacetCount, ProjectFilters
 from app.services import catalog_index, exports, stats, taxonomy
 from app.services import filters as catalog
 from app.templating import environment
+from app.web.colours import luminance
 
 router = APIRouter(tags=["charts"])
 
@@ -125,15 +126,6 @@ def _bars_svg(
     )
 
 
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    """WCAG relative luminance of an sRGB colour."""
-    linear = [
-        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-        for c in (channel / 255 for channel in rgb)
-    ]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
 def heat_colours(count: int, highest: int) -> tuple[str, str]:
     """Cell fill (white to dark teal) and the text colour that reads on it.
 
@@ -144,7 +136,7 @@ def heat_colours(count: int, highest: int) -> tuple[str, str]:
     light = round(235 - 180 * count / highest)
     fill = (light - 40, light, light + 10)
     # Under this luminance white contrasts more: 1.05/(L+.05) > (L+.05)/.05
-    ink = "#ffffff" if _luminance(fill) < 0.179 else "#000000"
+    ink = "#ffffff" if luminance(fill) < 0.179 else "#000000"
     return f"rgb({fill[0]},{fill[1]},{fill[2]})", ink
 
 

@@ -33,6 +33,7 @@ from app.services import catalog_index, stats, taxonomy
 from app.services import filters as catalog
 from app.templating import environment
 from app.web import views
+from app.web.colours import contrast
 from app.web.rendering import format_number, render
 
 router = APIRouter(tags=["charts"])  # the page itself is not in the API docs
@@ -150,20 +151,6 @@ def classes(highest: int) -> list[tuple[int, int, str]]:
     fills = [CLASS_FILLS[round(i * 4 / (n - 1)) if n > 1 else 4] for i in range(n)]
     firsts = [1, *(last + 1 for last in lasts[:-1])]
     return list(zip(firsts, lasts, fills, strict=True))
-
-
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of a #rrggbb colour."""
-    channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    r, g, b = (
-        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
-    )
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(first: str, second: str) -> float:
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 def ink_on(fill: str) -> str:

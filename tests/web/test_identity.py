@@ -7,28 +7,20 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.web.charts import _luminance
+from app.web.colours import contrast
 from app.web.rendering import ICONS, icon
 
 STATIC = Path(__file__).resolve().parents[2] / "app" / "static"
 
 
-def token(name: str) -> tuple[int, int, int]:
+def token(name: str) -> str:
     css = (STATIC / "css" / "site.css").read_text(encoding="utf-8")
-    found = re.search(rf"--{name}:\s*#([0-9a-f]{{3}}|[0-9a-f]{{6}})\b", css)
+    found = re.search(rf"--{name}:\s*(#[0-9a-f]{{6}}|#[0-9a-f]{{3}})\b", css)
     assert found, name
-    hex_ = found.group(1)
-    if len(hex_) == 3:
-        hex_ = "".join(c * 2 for c in hex_)
-    return (int(hex_[0:2], 16), int(hex_[2:4], 16), int(hex_[4:6], 16))
+    return found.group(1)
 
 
-def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
-    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-WHITE = (255, 255, 255)
+WHITE = "#ffffff"
 
 
 @pytest.mark.parametrize(

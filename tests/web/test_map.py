@@ -15,7 +15,7 @@ from app.encoding import xml_text
 from app.models import Country
 from app.schemas.search import ProjectFilters
 from app.services import stats, taxonomy
-from app.web import maps
+from app.web import colours, maps
 from tests.factories import make_project
 from tests.support.databases import Database
 from tests.support.hostile import HOSTILE
@@ -124,7 +124,7 @@ class TestMapPage:
     def test_label_ink_contrasts_with_its_fill(self) -> None:
         for fill in (*maps.CLASS_FILLS, maps.NO_ENTRIES_FILL):
             paper = maps.PAPER if fill.startswith("url") else fill
-            assert maps.contrast(maps.ink_on(fill), paper) >= 4.5, fill
+            assert colours.contrast(maps.ink_on(fill), paper) >= 4.5, fill
 
     def test_the_boundaries_note_is_under_the_map(self, client: TestClient) -> None:
         text = client.get("/map", params={"lang": "en"}).text
