@@ -207,6 +207,22 @@ def scenarios(probe: Probe) -> list[Scenario]:
         ),
         Scenario("dashboard", "HTML dashboard page", ("/dashboard",)),
         Scenario(
+            "dashboard_filtered",
+            f"HTML dashboard {ACTION_LINE} + {probe.country}",
+            (_url("/dashboard", **filtered_listing_query(probe)),),
+        ),
+        Scenario("map_page", "HTML map page", ("/map",)),
+        Scenario(
+            "country_profile",
+            f"HTML country profile /countries/{probe.country}",
+            (f"/countries/{probe.country}",),
+        ),
+        Scenario(
+            "compare_page",
+            "HTML compare page (three countries)",
+            ("/compare?country=TN&country=MA&country=EG",),
+        ),
+        Scenario(
             "charts",
             f"Dashboard charts (the {len(CHARTS)} SVGs in turn)",
             tuple(f"/charts/{name}.svg" for name in CHARTS),
