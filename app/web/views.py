@@ -165,8 +165,9 @@ def _facet_group(
         "name": name,
         "title": title,
         "chosen": chosen,
-        "entries": entries[:shown],
-        "more": entries[shown:],
+        "entries": entries,
+        "shown": shown,
+        "more": max(len(entries) - shown, 0),
         "more_open": any(entry["selected"] for entry in entries[shown:]),
         "searchable": len(entries) > SHOWN_VALUES,
     }

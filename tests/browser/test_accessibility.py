@@ -47,6 +47,7 @@ PAGES = [
     AuditedPage("compare", "/compare?country=TN&country=MA&country=EG"),
     AuditedPage("action-line", "/action-lines/C7.3"),
     AuditedPage("dashboard", "/dashboard"),
+    AuditedPage("dashboard-filtered", "/dashboard?action_line=C7.4&sub_region=maghreb"),
     AuditedPage("map", "/map"),
     AuditedPage("map-filtered", "/map?action_line=C7"),
     AuditedPage("about", "/about"),
