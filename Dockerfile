@@ -10,7 +10,8 @@ COPY package.json package-lock.json app/static/icons.txt ./
 RUN npm ci --omit=dev --no-audit --no-fund && mkdir fonts icons \
     && cp node_modules/@fontsource/noto-sans-arabic/files/noto-sans-arabic-arabic-*-normal.woff2 \
           node_modules/@fontsource/noto-sans/files/noto-sans-latin-*-normal.woff2 fonts/ \
-    && grep -v '^#' icons.txt | sed 's|.*|node_modules/lucide-static/icons/&.svg|' | xargs cp -t icons/
+    && grep -v -e '^#' -e '^[[:space:]]*$' icons.txt \
+       | sed 's|.*|node_modules/lucide-static/icons/&.svg|' | xargs cp -t icons/
 
 FROM python:3.11-slim
 

@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     # visitors to AICTO's website instead).
     contact_email: EmailStr | None = None
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _without_trailing_slash(cls, url: str) -> str:
+        """Paths are appended to it ("/projects/..."): one slash between."""
+        return url.rstrip("/")
+
     @field_validator("data_licence")
     @classmethod
     def _known_licence(cls, licence: str) -> str:

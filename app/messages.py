@@ -409,6 +409,13 @@ RESULT_RANGE = Np_(  # an en dash between the numbers, as typography has it
     "{first}–{last} of {total} entries",  # noqa: RUF001
     counted="count",
 )
+# The chips of the years running and of the words searched.
+YEARS_RUNNING: dict[str, str] = {
+    "both": N_("Running {first}–{last}"),  # noqa: RUF001 - an en dash
+    "from": N_("Running from {first}"),
+    "to": N_("Running until {last}"),
+}
+WORDS_SEARCHED = N_("Words: {q}")
 SEARCHED_INSTEAD = N_('Results for "{q}": no entry holds "{word}"')
 SUGGEST_DROP = N_("Without {filter} ({count})")
 SORT_LABELS: dict[str, str] = {

@@ -41,8 +41,8 @@ if command -v npm >/dev/null; then
      app/static/fonts/
   # The icons the pages use (app/static/icons.txt), from Lucide.
   mkdir -p app/static/icons
-  grep -v '^#' app/static/icons.txt | while read -r icon; do
-    [ -n "$icon" ] && cp "node_modules/lucide-static/icons/$icon.svg" app/static/icons/
+  grep -v -e '^#' -e '^[[:space:]]*$' app/static/icons.txt | while read -r icon; do
+    cp "node_modules/lucide-static/icons/$icon.svg" app/static/icons/
   done
   # The map's shapes (Natural Earth, world-atlas): projected and simplified
   # into app/data/map/arab-states.json, again only when their sources changed.

@@ -30,3 +30,9 @@ class TestSettings:
         monkeypatch.setenv("STOCKTAKING_PORT", "8123")
 
         assert Settings().port == 8123
+
+
+def test_the_public_address_is_kept_without_a_trailing_slash() -> None:
+    settings = Settings(public_base_url="https://repo.example/")
+
+    assert settings.public_base_url == "https://repo.example"

@@ -31,6 +31,7 @@ from app.templating import environment
 from app.web.colours import luminance
 
 router = APIRouter(tags=["charts"])
+CHART_FILTERS = set(ProjectFilters.model_fields) - {"lang"}
 
 WIDTH = 760
 ROW = 26
@@ -270,6 +271,9 @@ def chart(
 
 def chart_svg(session: Session, name: str, filters: ProjectFilters, locale: str) -> str:
     """Chart `name` as an SVG document, kept with the catalog snapshot."""
+    # The filters alone (not a page's limit or sort, nor the language, which
+    # is `locale`): one drawing for every page asking for the same chart.
+    filters = ProjectFilters.model_validate(filters.model_dump(include=CHART_FILTERS))
     key = ("chart", name, filters.model_dump_json(), locale)
     svg: str = catalog_index.snapshot(session).cached_view(
         key, lambda: _chart_svg(session, name, filters, locale)

@@ -70,7 +70,7 @@ def dashboard_view(
     query = views.query_string(filters, lang=locale)
     return {
         "headlines": headlines(summary, terms.parents(), locale),
-        "chips": views.catalog_chips(filters, names, locale),
+        "chips": views.catalog_chips(filters, names, locale, words=True),
         "additions": additions(filters, names, terms.ordered, terms.parents(), locale),
         "charts": [
             {
@@ -84,7 +84,7 @@ def dashboard_view(
         ],
         "catalog": f"/projects?{query}",
         "map": f"/map?{query}",
-        "filtered": bool(views.query_string(filters)),
+        "filtered": views.is_filtered(filters),
     }
 
 

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from app.deps import OptionalUser, SessionDep
 from app.encoding import xml_text
 from app.errors import responses
-from app.i18n import plural, request_locale, translate
+from app.i18n import request_locale, translate
 from app.messages import N_, Np_
 from app.schemas.search import ProjectFilters
 from app.schemas.stats import StatsSummary
@@ -50,9 +50,7 @@ UNAVAILABLE = N_(
     "The map is not available: its shapes have not been prepared "
     "(scripts/setup.sh runs scripts/prepare_map.py)."
 )
-COUNTRY_ENTRIES = Np_(
-    "{name}: {count} entry", "{name}: {count} entries", counted="count"
-)
+COUNTRY_ENTRIES = Np_("{name}: {count} entry", "{name}: {count} entries", counted="n")
 
 # Sequential, light to dark teal (the site's accent); no entries: hatched.
 CLASS_FILLS = ("#d5ebe8", "#9fd1cb", "#5fadad", "#2b7e90", "#17506a")
@@ -116,7 +114,7 @@ def country_counts(
     its link: its page, or, under filters, the catalog filtered to it."""
     counts = {entry.value: entry.count for entry in found.by["country"]}
     names = views.term_names(session, locale)["country"]
-    filtered = filtered_by(filters)
+    filtered = views.is_filtered(filters)
     link = catalog.catalog_urls(filters, locale)
     rows = [
         CountryCount(
@@ -136,10 +134,6 @@ def _sort_key(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.removeprefix("ال")
-
-
-def filtered_by(filters: ProjectFilters) -> bool:
-    return bool(filters.model_dump(exclude_defaults=True, exclude={"lang"}))
 
 
 def classes(highest: int) -> list[tuple[int, int, str]]:
@@ -292,8 +286,13 @@ def map_svg(
             (f for first, last, f in scale if first <= row.count <= last),
             NO_ENTRIES_FILL,
         )
-        title = plural(locale, COUNTRY_ENTRIES, COUNTRY_ENTRIES.plural, row.count)
-        title = title.format(name=row.name, count=format_number(row.count, locale))
+        title = translate(
+            locale,
+            COUNTRY_ENTRIES,
+            name=row.name,
+            count=format_number(row.count, locale),
+            n=row.count,
+        )
         marker = None
         if "marker" in shape:
             marker, label = _marker(shape, row.name, rtl, size)
@@ -324,21 +323,6 @@ def map_svg(
     )
 
 
-def _active_filters(
-    session: Session, filters: ProjectFilters, locale: str
-) -> list[str]:
-    """The filters' values as the catalog's chips name them (and the words
-    and years, which have no chip)."""
-    names = views.term_names(session, locale)
-    shown = [chip["label"] for chip in views.catalog_chips(filters, names, locale)]
-    if filters.year_from is not None or filters.year_to is not None:
-        years = (filters.year_from or "", filters.year_to or "")
-        shown.append(DASH.join(str(year) for year in years))
-    if filters.q:
-        shown.append(f"“{filters.q}”")
-    return shown
-
-
 def map_view(session: Session, filters: ProjectFilters, locale: str) -> dict[str, Any]:
     """The map page: counts, table rows, the inline map (None when the shapes
     are missing) and the active filters with the catalog they select."""
@@ -355,13 +339,18 @@ def map_view(session: Session, filters: ProjectFilters, locale: str) -> dict[str
         svg = catalog_index.snapshot(session).cached_view(
             key, lambda: map_svg(shapes, drawn, locale, standalone=False)
         )
-    filtered = filtered_by(filters)
+    filtered = views.is_filtered(filters)
     return {
         "total": found.total,
         "rows": rows,
         "map_svg": Markup(svg) if svg is not None else None,
         "filtered": filtered,
-        "active_filters": _active_filters(session, filters, locale) if filtered else [],
+        "active_filters": [
+            chip["label"]
+            for chip in views.catalog_chips(
+                filters, views.term_names(session, locale), locale, words=True
+            )
+        ],
         "catalog": catalog.catalog_url(filters, locale),
         "svg_url": "/charts/map.svg?" + views.query_string(filters, lang=locale),
     }

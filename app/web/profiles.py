@@ -46,8 +46,6 @@ def country_page(
             "links": profile_views.profile_links(session, profile, locale),
             "newest": newest.items,
             "names": views.term_names(session, locale),
-            # Good-practice designations come with the next issue: a list here.
-            "good_practices": None,
             "printed_url": f"{base_url}/countries/{profile.iso2}?lang={locale}",
             "printed_on": date.today(),
         },

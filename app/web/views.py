@@ -2,6 +2,7 @@
 answers (app/web/pages.py's routes call these and render)."""
 
 from dataclasses import dataclass
+from string import Formatter
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
@@ -23,6 +24,8 @@ from app.messages import (
     SEARCHED_INSTEAD,
     SUGGEST_DROP,
     SUGGEST_FILTER,
+    WORDS_SEARCHED,
+    YEARS_RUNNING,
     YES_NO,
 )
 from app.schemas.project import ProjectPublic
@@ -148,9 +151,9 @@ def catalog_facets(
 
 
 SHOWN_VALUES = 8  # a longer facet group shows these, the rest behind "more"
-# The action lines are the repository's structure: all nineteen show (C7's
+# The action lines are the repository's structure: all of them show (C7's
 # eight areas under it), as WSIS Stocktaking lists them.
-SHOWN_IN = {"action_line": 19}
+SHOWN_WHOLE = frozenset({"action_line"})
 
 
 def _facet_group(
@@ -160,7 +163,7 @@ def _facet_group(
     values is chosen; past its shown number, the rest behind "show more"
     (open when a chosen value is among them); a long one gets a find box."""
     chosen = sum(1 for entry in entries if entry["selected"])
-    shown = SHOWN_IN.get(name, SHOWN_VALUES)
+    shown = len(entries) if name in SHOWN_WHOLE else SHOWN_VALUES
     return {
         "name": name,
         "title": title,
@@ -186,21 +189,25 @@ def pagination(
     page: ProjectSearchPage, params: SearchParams, locale: str
 ) -> dict[str, Any]:
     """The range shown ("21-40 of 347 entries"), the numbered pages around
-    this one (the first and the last always; at most MAX_PAGE_NUMBER), the
-    previous page and the keyset "next" (which pages on past the numbered
-    ones)."""
+    this one (the first and the last numbered one always), the previous page
+    and the keyset "next". Past MAX_PAGE_NUMBER "next" carries no number: a
+    cursor alone pages on, without numbers or range."""
     number = params.page or 1
     first = params.first_position + 1
     last = params.first_position + len(page.items)
     pages = min(-(-page.total // params.limit), MAX_PAGE_NUMBER)
+    # Past the numbered pages a cursor alone says where: no number, no range.
+    numbered = not (params.cursor and params.page is None)
+    following = number + 1 if numbered and number < MAX_PAGE_NUMBER else None
 
     def href(n: int) -> str:
         return "/projects?" + query_string(
             params, cursor=None, page=n if n > 1 else None
         )
 
+    around = min(number, pages)  # a page past the last: the last ones
     shown = sorted(
-        {1, pages, *range(number - 2, number + 3)} & set(range(1, pages + 1))
+        {1, pages, *range(around - 2, around + 3)} & set(range(1, pages + 1))
     )
     links: list[PageLink] = []
     for n in shown:
@@ -216,12 +223,12 @@ def pagination(
             total=format_number(page.total, locale),
             count=page.total,
         )
-        if page.items
+        if page.items and numbered
         else None,
-        "links": links if pages > 1 else [],
-        "previous": href(number - 1) if 1 < number <= pages + 1 else None,
+        "links": links if pages > 1 and numbered else [],
+        "previous": href(number - 1) if numbered and 1 < number <= pages + 1 else None,
         "next": "/projects?"
-        + query_string(params, cursor=page.next_cursor, page=number + 1)
+        + query_string(params, cursor=page.next_cursor, page=following)
         if page.next_cursor
         else None,
     }
@@ -242,21 +249,61 @@ def _insert_in_order(
 
 
 def catalog_chips(
-    params: ProjectFilters, names: dict[str, dict[Any, str]], locale: str
+    params: ProjectFilters,
+    names: dict[str, dict[Any, str]],
+    locale: str,
+    *,
+    words: bool = False,
 ) -> list[dict[str, Any]]:
-    """One chip per chosen filter value, named as the facets name it. A value
-    of a filter with no checkboxes (not a facet) is kept by a hidden field, so
-    a change of sort or page keeps every filter."""
-    return [
+    """One chip per chosen filter value, named as the facets name it, then
+    the years running and (with `words`: a page without a search box) the
+    words searched. `fields` are the query parameters a chip stands for;
+    `hidden`: no checkbox holds them, so a form keeps them in hidden fields
+    (a change of sort or page keeps every filter)."""
+    chips = [
         {
             "label": value_label(name, value, names, locale),
             "name": name,
             "value": value,
+            "fields": [(name, value)],
             "hidden": name not in FACETS,
         }
         for name in catalog.FILTERS
         for value in getattr(params, name)
     ]
+    first, last = params.year_from, params.year_to
+    if first is not None or last is not None:
+        key = (
+            "both"
+            if first is not None and last is not None
+            else ("from" if first is not None else "to")
+        )
+        years = [(k, v) for k, v in (("year_from", first), ("year_to", last)) if v]
+        chips.append(
+            {
+                "label": translate(locale, YEARS_RUNNING[key], first=first, last=last),
+                "name": "years",
+                "value": "all",
+                "fields": years,
+                "hidden": True,
+            }
+        )
+    if words and params.q:
+        chips.append(
+            {
+                "label": translate(locale, WORDS_SEARCHED, q=params.q),
+                "name": "q",
+                "value": "all",
+                "fields": [("q", params.q)],
+                "hidden": True,
+            }
+        )
+    return chips
+
+
+def is_filtered(filters: ProjectFilters) -> bool:
+    """Whether `filters` narrow the entries at all (the language does not)."""
+    return bool(filters.model_dump(exclude_defaults=True, exclude={"lang"}))
 
 
 def query_string(params: ProjectFilters, **changes: Any) -> str:
@@ -275,12 +322,17 @@ FilterValue = Annotated[
 
 def without(params: Filters, removal: str) -> Filters:
     """`params` less one filter value, named `"<filter>:<value>"` by its chip
-    (and from the first page: a cursor or page number no longer applies)."""
+    ("years:all" and "q:all": the years, the words), from the first page (a
+    cursor or page number no longer applies)."""
     name, _, value = removal.partition(":")
+    paging = {"cursor": None, "page": None} if isinstance(params, SearchParams) else {}
+    if name == "years":
+        return params.model_copy(update={"year_from": None, "year_to": None, **paging})
+    if name == "q":
+        return params.model_copy(update={"q": None, **paging})
     if name not in catalog.FILTERS:
         return params
     kept = [v for v in getattr(params, name) if str(v) != value]
-    paging = {"cursor": None, "page": None} if isinstance(params, SearchParams) else {}
     return params.model_copy(update={name: kept, **paging})
 
 
@@ -311,7 +363,9 @@ def suggestion_links(
             )
             chosen = [*getattr(params, suggestion.filter), suggestion.value]
             text = translate(locale, SUGGEST_FILTER, term=term, count=count)
-            href = query_string(params, cursor=None, **{suggestion.filter: chosen})
+            href = query_string(
+                params, cursor=None, page=None, **{suggestion.filter: chosen}
+            )
         elif suggestion.kind == SuggestionKind.SPELLING:
             continue  # said above the results (`searched_instead`)
         else:
@@ -321,7 +375,7 @@ def suggestion_links(
             dropped: dict[str, Any] = {suggestion.filter: None}
             if suggestion.filter == "year":
                 dropped = {"year_from": None, "year_to": None}
-            href = query_string(params, cursor=None, **dropped)
+            href = query_string(params, cursor=None, page=None, **dropped)
         links.append({"text": text, "href": "/projects?" + href})
     return links
 
@@ -566,18 +620,17 @@ def isolated(
 ) -> list[dict[str, Any]]:
     """`message` in `locale` as pieces of text, the `ltr` parameters (addresses,
     dates) as pieces of their own, which the page isolates left to right: in
-    an Arabic sentence a URL's slashes would otherwise move to its other end."""
-    marked = {
-        key: f"\0{key}\0" if key in ltr else value for key, value in params.items()
-    }
-    pieces = translate(locale, message, **marked).split("\0")
-    return [
-        {"text": params[piece], "ltr": True}
-        if index % 2
-        else {"text": piece, "ltr": False}
-        for index, piece in enumerate(pieces)
-        if piece
-    ]
+    an Arabic sentence a URL's slashes would otherwise move to its other end.
+    The translation is parsed as a format string, so no text can split it."""
+    pieces: list[dict[str, Any]] = []
+    for literal, field, _spec, _conversion in Formatter().parse(
+        translate(locale, message)
+    ):
+        if literal:
+            pieces.append({"text": literal, "ltr": False})
+        if field is not None:
+            pieces.append({"text": params.get(field, ""), "ltr": field in ltr})
+    return pieces
 
 
 def citation(

@@ -170,3 +170,31 @@ class TestDashboard:
         text = client.get("/projects", params={"country": "TN", "lang": "en"}).text
 
         assert 'href="/dashboard?country=TN&amp;lang=en"' in text
+
+    def test_adding_a_filter_keeps_the_words_and_the_years(
+        self, client: TestClient
+    ) -> None:
+        page = client.get(
+            "/dashboard",
+            params={"q": "health", "year_from": 2022, "lang": "en"},
+        ).text
+        assert re.search(r'class="chip"[^>]*value="q:all">Words: health', page)
+        assert re.search(r'class="chip"[^>]*value="years:all">Running from 2022', page)
+        assert '<input type="hidden" name="q" value="health">' in page
+        assert '<input type="hidden" name="year_from" value="2022">' in page
+
+        added = client.get(
+            "/dashboard",
+            params={"q": "health", "year_from": 2022, "add": "sdg:3"},
+            follow_redirects=False,
+        )
+        assert added.headers["location"] == "/dashboard?year_from=2022&q=health&sdg=3"
+
+    def test_the_whole_dashboard_offers_no_way_back_to_itself(
+        self, client: TestClient
+    ) -> None:
+        whole = client.get("/dashboard", params={"lang": "en"}).text
+        narrowed = client.get("/dashboard", params={"sdg": 3, "lang": "en"}).text
+
+        assert ">All entries</a>" not in whole
+        assert ">All entries</a>" in narrowed

@@ -228,6 +228,45 @@ class TestCatalog:
         assert export
         assert "page=" not in export.group(1)
 
+    def test_the_years_running_stay_through_sort_and_are_a_chip(
+        self, client: TestClient
+    ) -> None:
+        text = client.get(
+            "/projects", params={"year_from": 2021, "year_to": 2024, "lang": "ar"}
+        ).text
+
+        assert re.search(r'class="chip"[^>]*value="years:all">جارية 2021–2024', text)
+        assert '<input type="hidden" name="year_from" value="2021">' in text
+        assert '<input type="hidden" name="year_to" value="2024">' in text
+        removed = client.get(
+            "/projects",
+            params={"year_from": 2021, "remove": "years:all", "lang": "ar"},
+            follow_redirects=False,
+        )
+        assert removed.headers["location"] == "/projects?lang=ar"
+
+    @pytest.mark.usefixtures("published")
+    def test_a_suggestion_starts_its_answer_on_the_first_page(
+        self, client: TestClient
+    ) -> None:
+        text = client.get(
+            "/projects", params={"q": "palm", "country": "EG", "page": 3, "lang": "en"}
+        ).text
+
+        offer = re.search(r'<a href="([^"]*)">Without Country \(1\)', text)
+        assert offer
+        assert "page=" not in offer.group(1)
+
+    def test_an_action_line_page_counts_in_the_arabic_plural(
+        self, client: TestClient, session: Session
+    ) -> None:
+        for _ in range(3):
+            make_project(session, action_lines=["C7.3"], primary_action_line="C7.3")
+
+        text = client.get("/action-lines/C7.3", params={"lang": "ar"}).text
+
+        assert '<p class="total">3 مبادرات ·' in text
+
     def test_a_filter_without_checkboxes_is_kept_by_a_hidden_field(
         self, client: TestClient
     ) -> None:
