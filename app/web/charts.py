@@ -269,26 +269,36 @@ def chart(
     )
 
 
-def chart_svg(session: Session, name: str, filters: ProjectFilters, locale: str) -> str:
-    """Chart `name` as an SVG document, kept with the catalog snapshot."""
+def chart_svg(
+    session: Session,
+    name: str,
+    filters: ProjectFilters,
+    locale: str,
+    snap: catalog_index.Snapshot | None = None,
+) -> str:
+    """Chart `name` as an SVG document, kept with the catalog snapshot (`snap`
+    when the caller holds it: a page of six charts checks for changes once)."""
     # The filters alone (not a page's limit or sort, nor the language, which
     # is `locale`): one drawing for every page asking for the same chart.
     filters = ProjectFilters.model_validate(filters.model_dump(include=CHART_FILTERS))
     key = ("chart", name, filters.model_dump_json(), locale)
-    svg: str = catalog_index.snapshot(session).cached_view(
-        key, lambda: _chart_svg(session, name, filters, locale)
-    )
+    snap = snap or catalog_index.snapshot(session)
+    svg: str = snap.cached_view(key, lambda: _chart_svg(session, name, filters, locale))
     return svg
 
 
 def inline_chart(
-    session: Session, name: str, filters: ProjectFilters, locale: str
+    session: Session,
+    name: str,
+    filters: ProjectFilters,
+    locale: str,
+    snap: catalog_index.Snapshot | None = None,
 ) -> Markup:
     """Chart `name` to place inside a page: the SVG element without the
     document's stylesheet lines (the page has its own). In the page, its
     links open in the page and it scales to its column. Safe markup: every
     label in it was escaped when it was drawn."""
-    svg = chart_svg(session, name, filters, locale)
+    svg = chart_svg(session, name, filters, locale, snap)
     return Markup(svg[svg.index("<svg") :])
 
 

@@ -65,7 +65,8 @@ def dashboard_page(
 def dashboard_view(
     session: Session, summary: StatsSummary, filters: ProjectFilters, locale: str
 ) -> dict[str, Any]:
-    terms = catalog_index.snapshot(session).terms
+    snap = catalog_index.snapshot(session)  # once for the page's six charts
+    terms = snap.terms
     names = terms.names(locale)
     query = views.query_string(filters, lang=locale)
     return {
@@ -76,7 +77,7 @@ def dashboard_view(
             {
                 "name": name,
                 "title": translate(locale, CHART_TITLES[name]),
-                "svg": inline_chart(session, name, filters, locale),
+                "svg": inline_chart(session, name, filters, locale, snap),
                 "svg_url": f"/charts/{name}.svg?{query}",
                 "csv_url": f"/charts/{name}.csv?{query}",
             }
