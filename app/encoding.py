@@ -7,7 +7,10 @@ JSON. They never refuse: an output must not fail on text it can repair, and one
 bad row must not cut off a download or stop the mail worker.
 """
 
+import csv
+import io
 import re
+from collections.abc import Iterable
 
 # Python strings may hold lone surrogates (from `surrogateescape`, JSON `\ud800`),
 # which no UTF-8 encoder accepts: the response or the mail fails while sent.
@@ -80,3 +83,16 @@ def csv_text(value: str) -> str:
     breaks, so only NUL goes (many readers stop at it) and lone surrogates are
     replaced; formulas are defused, since the file opens in a spreadsheet."""
     return defused(utf8_text(value.replace("\x00", "")))
+
+
+BYTE_ORDER_MARK = "\ufeff"  # so spreadsheet programs read the CSV as UTF-8
+
+
+def csv_document(rows: Iterable[Iterable[object]]) -> str:
+    """A small CSV file in one string: the byte-order mark, then the rows,
+    every cell through `csv_text` (the full export streams instead)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([csv_text(str(cell)) for cell in row])
+    return BYTE_ORDER_MARK + buffer.getvalue()

@@ -175,7 +175,7 @@ def table_rows(
 
 def csv_chunks(session: Session, table: Table) -> Iterator[str]:
     """UTF-8 CSV with a byte-order mark, so spreadsheet programs read Arabic."""
-    yield "\ufeff"
+    yield encoding.BYTE_ORDER_MARK
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for cells in table_rows(session, table, encoding.csv_text):

@@ -9,8 +9,6 @@ regional average per member state is the mean of the member states' counts
 part of all published entries filed under a value.
 """
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -346,13 +344,9 @@ def comparison_rows(
 
 
 def comparison_csv(comparison: Comparison, *, locale: str, keys: bool = False) -> str:
-    """UTF-8 CSV with a byte-order mark (as services.exports writes), every
-    cell through `encoding.csv_text` (names are data: any stored text fits)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for cells in comparison_rows(comparison, locale=locale, keys=keys):
-        writer.writerow([encoding.csv_text(cell) for cell in cells])
-    return "\ufeff" + buffer.getvalue()
+    """UTF-8 CSV with a byte-order mark, every cell defused (names are data:
+    any stored text fits)."""
+    return encoding.csv_document(comparison_rows(comparison, locale=locale, keys=keys))
 
 
 def comparison_file_name(countries: list[str], day: date) -> str:

@@ -8,8 +8,6 @@ Labels are data (taxonomy names): each goes through `xml_text`, then the
 autoescaping template, so no stored name can make the SVG unreadable.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -20,9 +18,10 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from app.deps import SessionDep
-from app.encoding import csv_text, xml_text
+from app.encoding import csv_document, xml_text
 from app.errors import ErrorCode, NotFound, responses
 from app.i18n import request_locale, translate
+from app.languages import direction
 from app.messages import CHART_COLUMNS, CHART_TITLES, NO_ENTRIES
 from app.schemas.search import FacetCount, ProjectFilters
 from app.services import catalog_index, exports, stats, taxonomy
@@ -74,7 +73,7 @@ def _bars_svg(
     """Horizontal bars, one per value. Action lines: a line with sub-lines
     (C7) is a heading with its total, its sub-lines indented under it, so the
     scale is the single lines' and the sub-lines' (C7's sum squashed them)."""
-    rtl = locale == "ar"
+    rtl = direction(locale) == "rtl"
     colors: dict[str | int, str] = {}
     if chart == "sdgs":
         colors = {sdg.number: sdg.color for sdg in taxonomy.list_sdgs(session)}
@@ -169,7 +168,7 @@ def _heatmap_svg(session: Session, filters: ProjectFilters, locale: str) -> str:
         session, filters=filters, rows="country", cols="action_line", locale=locale
     )
     parents = catalog_index.snapshot(session).terms.parents()
-    rtl, cell, label_width = locale == "ar", 30, 190
+    rtl, cell, label_width = direction(locale) == "rtl", 30, 190
     # Wide enough for the title, however few the columns.
     width = max(label_width + cell * max(len(table.cols), 1) + 20, 600)
     highest = max((n for row in table.cells for n in row), default=1) or 1
@@ -335,13 +334,9 @@ def chart_numbers(
     column per action line. UTF-8 with a byte-order mark (spreadsheets)."""
     locale = request_locale(request)
     _known(name)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in _chart_rows(session, name, filters, locale):
-        writer.writerow([csv_text(str(value)) for value in row])
     filename = exports.file_name(filters, "csv", date.today(), prefix=name)
     return Response(
-        "\ufeff" + buffer.getvalue(),
+        csv_document(_chart_rows(session, name, filters, locale)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

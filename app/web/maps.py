@@ -26,6 +26,7 @@ from app.deps import OptionalUser, SessionDep
 from app.encoding import xml_text
 from app.errors import responses
 from app.i18n import request_locale, translate
+from app.languages import direction
 from app.messages import N_, Np_
 from app.schemas.search import ProjectFilters
 from app.schemas.stats import StatsSummary
@@ -242,7 +243,7 @@ def _legend(
 ) -> dict[str, Any]:
     """The legend's box and rows, in the map's lower outer corner: the
     Atlantic (left to right) or the Indian Ocean (right to left)."""
-    rtl = locale == "ar"
+    rtl = direction(locale) == "rtl"
     rows = [(format_number(0, locale), NO_ENTRIES_FILL)] + [
         (
             format_number(first, locale)
@@ -277,7 +278,7 @@ def map_svg(
 ) -> str:
     """The choropleth of `rows`: standalone (a file, with its title and the
     boundary note) or for the page (which has both in its own text)."""
-    rtl, size = locale == "ar", FONT_SIZES.get(locale, FONT_SIZE)
+    rtl, size = direction(locale) == "rtl", FONT_SIZES.get(locale, FONT_SIZE)
     scale = classes(max((row.count for row in rows), default=0))
     countries, labels = [], []
     for row in sorted(rows, key=lambda row: "marker" in shapes.countries[row.iso2]):
