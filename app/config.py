@@ -3,7 +3,13 @@
 from functools import lru_cache
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import EmailStr, StringConstraints, field_validator, model_validator
+from pydantic import (
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.languages import Language
@@ -107,6 +113,17 @@ class Settings(BaseSettings):
     registration_limit_per_client: RateLimit = "10/3600"
     reset_limit_per_address: RateLimit = "3/3600"
     reset_limit_per_client: RateLimit = "10/3600"
+
+    # Knowledge exchange (issue 14). Messages to entry teams a sender may start,
+    # per day and per week (services.contact).
+    contact_limit_per_day: RateLimit = "5/86400"
+    contact_limit_per_week: RateLimit = "20/604800"
+    # Relayed message bodies are deleted after this many days (`stocktaking
+    # prune-messages`); who wrote to which entry, when and why stays.
+    contact_retention_days: int = Field(default=180, ge=1)
+    # The knowledge-flows matrix hides a country pair joined by fewer than
+    # this many contacts and relations.
+    knowledge_flow_threshold: int = Field(default=3, ge=1)
 
     # The licence of the published entries' data and of every export (an SPDX
     # identifier of DATA_LICENCES); shown on /licence.

@@ -7,6 +7,7 @@ the error's context after translation.
 """
 
 from enum import StrEnum
+from typing import Any
 
 
 class Label(str):
@@ -136,6 +137,20 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "BODY_TOO_LARGE"
     TOO_MANY_VALUES = "TOO_MANY_VALUES"
     MESSAGE_NOT_FOUND = "MESSAGE_NOT_FOUND"
+    # knowledge exchange (issue 14)
+    ONLY_TRUE = "ONLY_TRUE"
+    NOT_PUBLISHED = "NOT_PUBLISHED"
+    CONTACT_LIMIT_REACHED = "CONTACT_LIMIT_REACHED"
+    CONTACT_BLOCKED = "CONTACT_BLOCKED"
+    CONTACT_SUSPENDED = "CONTACT_SUSPENDED"
+    CONTACT_OWN_ENTRY = "CONTACT_OWN_ENTRY"
+    RELATION_TO_ITSELF = "RELATION_TO_ITSELF"
+    RELATION_EXISTS = "RELATION_EXISTS"
+    RELATION_NOT_PROPOSED = "RELATION_NOT_PROPOSED"
+    ALREADY_GOOD_PRACTICE = "ALREADY_GOOD_PRACTICE"
+    NOT_GOOD_PRACTICE = "NOT_GOOD_PRACTICE"
+    CITATION_REQUIRED = "CITATION_REQUIRED"
+    REPORT_CLOSED = "REPORT_CLOSED"
 
 
 # The project's own rules (raised as PydanticCustomError or DomainError).
@@ -213,6 +228,28 @@ RULE_MESSAGES: dict[str, str] = {
     ErrorCode.TOO_MANY_VALUES: N_("Give at most {max_values} different values."),
     ErrorCode.VALIDATION_ERROR: N_("This value is not valid."),
     ErrorCode.MESSAGE_NOT_FOUND: N_("No such undelivered email."),
+    # knowledge exchange (issue 14)
+    ErrorCode.ONLY_TRUE: N_('Only "true" is accepted here.'),
+    ErrorCode.NOT_PUBLISHED: N_("This entry is not published."),
+    ErrorCode.CONTACT_LIMIT_REACHED: N_(
+        "You have written to {limit} teams in this period, the most allowed. "
+        "Wait {minutes} min and try again."
+    ),
+    ErrorCode.CONTACT_BLOCKED: N_("This entry's team does not accept your messages."),
+    ErrorCode.CONTACT_SUSPENDED: N_(
+        "Your messages to entry teams are suspended. Write to AICTO if you "
+        "think this is a mistake."
+    ),
+    ErrorCode.CONTACT_OWN_ENTRY: N_("This is your own entry."),
+    ErrorCode.RELATION_TO_ITSELF: N_("An entry cannot be related to itself."),
+    ErrorCode.RELATION_EXISTS: N_("These two entries are already related this way."),
+    ErrorCode.RELATION_NOT_PROPOSED: N_("This relation is no longer waiting."),
+    ErrorCode.ALREADY_GOOD_PRACTICE: N_("This entry is already a good practice."),
+    ErrorCode.NOT_GOOD_PRACTICE: N_("This entry is not a good practice."),
+    ErrorCode.CITATION_REQUIRED: N_(
+        "Write the citation in at least one language: why this is a good practice."
+    ),
+    ErrorCode.REPORT_CLOSED: N_("This report is already closed."),
 }
 
 # Role names as people read them (in emails and pages).
@@ -275,6 +312,8 @@ HISTORY_LINES: dict[str, str] = {
     "approve_revision": N_("Changes approved and published"),
     "request_revision_changes": N_("Changes to the revision requested"),
     "reject_revision": N_("Revision rejected"),
+    "designate_good_practice": N_("Designated a good practice"),
+    "withdraw_good_practice": N_("Good-practice designation withdrawn"),
 }
 IMPLEMENTATION_STATUS_LABELS: dict[str, str] = {
     "planned": N_("Planned"),
@@ -286,6 +325,21 @@ SCOPE_LABELS: dict[str, str] = {
     "national": N_("National"),
     "regional": N_("Regional"),
     "international": N_("International"),
+}
+
+OFFER_LABELS: dict[str, str] = {
+    "open_to_replication": N_("Open to replication"),
+    "seeks_partners": N_("Seeks partners"),
+    "offers_expertise": N_("Offers training or expertise"),
+    "seeks_funding": N_("Seeks funding"),
+}
+GOOD_PRACTICE_LABELS: dict[bool, str] = {True: N_("Good practice")}
+# The names of the values of the filters that are not taxonomies.
+CHOICE_LABELS_BY_FILTER: dict[str, dict[Any, str]] = {
+    "implementation_status": IMPLEMENTATION_STATUS_LABELS,
+    "scope": SCOPE_LABELS,
+    "offer": OFFER_LABELS,
+    "good_practice": GOOD_PRACTICE_LABELS,
 }
 
 # Column headers of the exports, in order (keys are the export's field names).
@@ -391,6 +445,8 @@ FACET_TITLES: dict[str, str] = {
     "technology": N_("Technology"),
     "activity_type": N_("Type of activity"),
     "implementation_status": N_("Implementation status"),
+    "offer": N_("Offers and needs"),
+    "good_practice": N_("Good practices"),
     "year": N_("Year"),
 }
 # What a filter is called where the catalog offers to leave it out.

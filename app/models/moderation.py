@@ -25,6 +25,8 @@ class ModerationAction(StrEnum):
     APPROVE_REVISION = "approve_revision"
     REQUEST_REVISION_CHANGES = "request_revision_changes"
     REJECT_REVISION = "reject_revision"
+    DESIGNATE_GOOD_PRACTICE = "designate_good_practice"
+    WITHDRAW_GOOD_PRACTICE = "withdraw_good_practice"
 
 
 class ModerationEvent(SQLModel, table=True):

@@ -29,6 +29,10 @@ class OutboxMessage(SQLModel, table=True):
     )
     subject: str = Field(max_length=300)
     body: str = Field(sa_column=text_column(nullable=False))
+    # A relayed message's Reply-To, only when its sender chose to give it.
+    reply_to: str | None = Field(default=None, max_length=320)
+    # An alert's one-click unsubscribe (List-Unsubscribe, RFC 8058).
+    unsubscribe_url: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

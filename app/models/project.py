@@ -212,6 +212,14 @@ class Project(SQLModel, table=True):
         default=None,
         sa_column=enum_column(UnescoAlignment, "unesco_alignment", nullable=True),
     )
+    # What the entry offers and seeks (its `ProjectOffer` rows), in a note.
+    offer_note_ar: str | None = Field(default=None, sa_column=text_column())
+    offer_note_en: str | None = Field(default=None, sa_column=text_column())
+    offer_note_fr: str | None = Field(default=None, sa_column=text_column())
+    # True while a good-practice designation is in force, else NULL (not
+    # False): the catalog index reads only the designated entries
+    # (app/services/designations.py keeps it in step with `GoodPractice`).
+    good_practice: bool | None = Field(default=None)
 
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -7,6 +7,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from app.messages import ErrorCode
 from app.models import GeographicScope, ImplementationStatus
+from app.models.exchange import Offer
 from app.schemas.common import SINGLE_LINE, Code, Iso2, TermNumber, rule_error
 from app.schemas.project import ProjectPublic
 
@@ -37,6 +38,17 @@ def _distinct(values: list[Item]) -> list[Item]:
 Filter = Annotated[list[Item], AfterValidator(_distinct)]
 
 
+def _only_true(value: bool) -> bool:
+    if not value:
+        raise rule_error(ErrorCode.ONLY_TRUE)
+    return value
+
+
+# A filter with one value: `good_practice=true` (false would find nothing:
+# an entry not designated holds NULL, app/models/project.py).
+OnlyTrue = Annotated[bool, AfterValidator(_only_true)]
+
+
 class SortOrder(StrEnum):
     RELEVANCE = "relevance"
     NEWEST = "newest"
@@ -61,6 +73,13 @@ class ProjectFilters(BaseModel):
     gdc_objective: Filter[TermNumber] = Field(default_factory=list)
     implementation_status: Filter[ImplementationStatus] = Field(default_factory=list)
     scope: Filter[GeographicScope] = Field(default_factory=list)
+    offer: Filter[Offer] = Field(
+        default_factory=list, description="What the entry offers or seeks."
+    )
+    good_practice: Filter[OnlyTrue] = Field(
+        default_factory=list,
+        description="`true`: only entries designated good practices by AICTO.",
+    )
     year_from: Year | None = None
     year_to: Year | None = None
     q: Annotated[str, StringConstraints(max_length=200), *SINGLE_LINE] | None = Field(
@@ -111,7 +130,7 @@ class ExportParams(ProjectFilters):
 
 
 class FacetCount(BaseModel):
-    value: str | int
+    value: bool | str | int
     label: str
     count: int
 

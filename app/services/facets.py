@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from app.i18n import translate
-from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS
+from app.messages import CHOICE_LABELS_BY_FILTER
 from app.models import ActionLine, Project
 from app.schemas.search import FacetCount, ProjectFilters
 from app.services import catalog_index, taxonomy
@@ -22,6 +22,8 @@ FACETS = (
     "technology",
     "activity_type",
     "implementation_status",
+    "offer",
+    "good_practice",
     "year",
 )
 
@@ -63,6 +65,8 @@ def _facet_link(session: Session, name: str, ids: Any, locale: str) -> list[Face
                 .where(member)
                 .where(column.in_(lines))
             ).one()
+    if spec.term is None:
+        return _choices(name, counts, locale)
     return labelled(session, spec, counts, locale)
 
 
@@ -91,13 +95,17 @@ def _facet_column(
     )
     if spec.term is not None:
         return labelled(session, spec, counts, locale)
-    names = {
-        "implementation_status": IMPLEMENTATION_STATUS_LABELS,
-        "scope": SCOPE_LABELS,
-    }
+    return _choices(name, counts, locale)
+
+
+def _choices(name: str, counts: dict[Any, int], locale: str) -> list[FacetCount]:
+    """The counts of a filter that is not a taxonomy (a status, an offer), in
+    the order its values are listed in app/messages.py."""
+    names = CHOICE_LABELS_BY_FILTER[name]
     return [
-        FacetCount(value=value, label=translate(locale, names[name][value]), count=n)
-        for value, n in counts.items()
+        FacetCount(value=value, label=translate(locale, label), count=counts[value])
+        for value, label in names.items()
+        if counts.get(value)
     ]
 
 
@@ -194,10 +202,7 @@ def _indexed_labels(
 ) -> list[FacetCount]:
     """Like `labelled`, with the names the index read with its taxonomies."""
     if name not in snap.terms.labels:
-        names = {
-            "implementation_status": IMPLEMENTATION_STATUS_LABELS,
-            "scope": SCOPE_LABELS,
-        }[name]
+        names = CHOICE_LABELS_BY_FILTER[name]
         return [
             _count(value, translate(locale, names[value]), n)
             for value, n in sorted(

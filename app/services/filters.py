@@ -27,6 +27,7 @@ from app.models import (
     Country,
     Project,
 )
+from app.models.exchange import ProjectOffer
 from app.models.project import ProjectLink
 from app.models.taxonomy import TermBase
 from app.schemas.search import ProjectFilters
@@ -79,6 +80,8 @@ FILTERS: dict[str, Filter] = {
     },
     "implementation_status": Filter(column=col(Project.implementation_status)),
     "scope": Filter(column=col(Project.scope)),
+    "offer": Filter(link=ProjectOffer, link_column="offer"),
+    "good_practice": Filter(column=col(Project.good_practice)),
 }
 
 

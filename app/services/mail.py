@@ -74,14 +74,29 @@ def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]
     return subject.render(**context).strip(), body.render(**context).strip() + "\n"
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Someone mailed who may have no account: an entry's contact person."""
+
+    email: str
+    preferred_language: Language
+    full_name: str = ""
+
+
 def queue(
     session: Session,
     *,
     kind: str,
-    to: User,
+    to: User | Recipient,
     context: dict[str, Any],
+    reply_to: str | None = None,
+    unsubscribe_url: str | None = None,
 ) -> OutboxMessage:
-    """Add a message to `to` in their language; committed with the caller's change."""
+    """Add a message to `to` in their language; committed with the caller's change.
+
+    `reply_to`: the Reply-To address (a relayed message whose sender chose to
+    give theirs); `unsubscribe_url`: the alert's one-click unsubscribe link,
+    sent as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058)."""
     language = to.preferred_language
     subject, body = render(kind, language, {"recipient": to, **context})
     subject = encoding.header_text(subject)
@@ -93,6 +108,8 @@ def queue(
         language=Language(language),
         subject=subject,
         body=body,
+        reply_to=reply_to,
+        unsubscribe_url=unsubscribe_url,
     )
     session.add(message)
     return message
@@ -137,6 +154,11 @@ def _smtp_send(settings: Settings, message: OutboxMessage) -> None:
     email["Subject"] = encoding.header_text(message.subject)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    if message.reply_to:
+        email["Reply-To"] = _recipient(message.reply_to)
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{encoding.header_text(message.unsubscribe_url)}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # set_content clears Content-* headers: set ours after.
     email.set_content(encoding.mail_body_text(message.body), charset="utf-8")
     email["Content-Language"] = message.language.value

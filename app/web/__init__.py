@@ -4,15 +4,20 @@ from fastapi import APIRouter
 
 from app.web import (
     admin,
+    alerts,
     auth,
     charts,
+    contact,
     dashboard,
     desk,
     feeds,
+    good_practices,
     maps,
     pages,
     portal,
     profiles,
+    relations,
+    reports,
     styles,
     submission,
 )
@@ -23,6 +28,11 @@ web_router.include_router(charts.router)
 web_router.include_router(feeds.router)
 web_router.include_router(styles.router)
 web_router.include_router(submission.router)  # /projects/new before /projects/{id}
+web_router.include_router(good_practices.router)
+web_router.include_router(relations.router)
+web_router.include_router(contact.router)
+web_router.include_router(alerts.router)
+web_router.include_router(reports.router)
 web_router.include_router(pages.router)
 web_router.include_router(dashboard.router)
 web_router.include_router(profiles.router)

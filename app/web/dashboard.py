@@ -17,6 +17,7 @@ from app.services import catalog_index, stats
 from app.taxonomies import labelled
 from app.web import views
 from app.web.charts import inline_chart
+from app.web.flows import flows_view
 from app.web.rendering import format_number, render
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +59,13 @@ def dashboard_page(
     return render(
         request,
         "dashboard.html",
-        {"current_user": user, **dashboard_view(session, summary, filters, locale)},
+        {
+            "current_user": user,
+            **dashboard_view(session, summary, filters, locale),
+            "flows": flows_view(
+                session, locale=locale, settings=request.app.state.settings
+            ),
+        },
     )
 
 

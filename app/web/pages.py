@@ -23,6 +23,7 @@ from app.services import projects, search
 from app.taxonomies import labelled
 from app.web import views
 from app.web.charts import inline_chart
+from app.web.exchange import entry_panels
 from app.web.rendering import render, text_in
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +105,8 @@ def project_page(
     project = projects.get_public_project(session, project_id)
     names = views.term_names(session, locale)
     title, _shown_in = text_in(project.title, locale, project.original_language)
-    url = f"{request.app.state.settings.public_base_url}/projects/{project.id}"
+    settings = request.app.state.settings
+    url = f"{settings.public_base_url}/projects/{project.id}"
     return render(
         request,
         "projects/detail.html",
@@ -114,6 +116,9 @@ def project_page(
             "groups": views.entry_groups(project, names, locale),
             "cite_url": url,
             "citation": views.citation(project, title, url, locale),
+            "exchange": entry_panels(
+                session, project, user, locale=locale, settings=settings
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.i18n import list_separator, translate
 from app.languages import direction
 from app.messages import (
+    CHOICE_LABELS_BY_FILTER,
     CITATION,
     ENTRY_GROUPS,
     EXPORT_COLUMNS,
@@ -89,10 +90,7 @@ def value_label(
     the WSIS and SDG numbering), a status or scope in `locale`, else as given."""
     if name in names:
         return labelled(name, value, names[name].get(value, str(value)))
-    choices = {
-        "implementation_status": IMPLEMENTATION_STATUS_LABELS,
-        "scope": SCOPE_LABELS,
-    }.get(name, {})
+    choices = CHOICE_LABELS_BY_FILTER.get(name, {})
     return translate(locale, choices[value]) if value in choices else str(value)
 
 

@@ -1,0 +1,5 @@
+"""Contact an entry's team through the relay: the JSON API."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["exchange"])

@@ -1,0 +1,5 @@
+"""Good practices: the JSON API."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["exchange"])

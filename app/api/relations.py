@@ -1,0 +1,5 @@
+"""Relations between entries: the JSON API."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["exchange"])

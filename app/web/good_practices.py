@@ -1,0 +1,24 @@
+"""Good practices: the designation form in the desk, the /good-practices page
+and feed, the badge on the entry page."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlmodel import Session
+
+from app.config import Settings
+from app.models import Project, User
+
+router = APIRouter(include_in_schema=False)
+
+
+def panel(
+    session: Session,
+    project: Project,
+    user: User | None,
+    *,
+    locale: str,
+    settings: Settings,
+) -> dict[str, Any]:
+    """What the entry page shows of this feature (read by its include)."""
+    return {}
