@@ -120,6 +120,38 @@ class TestDelivery:
         assert "https://repo.example/moderation/" in smtp_server.inbox.body(received)
         assert outbox(session)[0].sent_at is not None
 
+    def test_reply_to_and_one_click_unsubscribe_only_when_the_row_says(
+        self,
+        session: Session,
+        moderator: User,
+        smtp_server: SmtpServer,
+        mail_settings: Settings,
+    ) -> None:
+        context = {"title": "T", "country": "Tunisia", "submitter": "S", "link": "L"}
+        team = mail.Recipient("team@example.org", Language.EN)
+        mail.queue(session, kind="project_submitted", to=moderator, context=context)
+        mail.queue(
+            session,
+            kind="project_submitted",
+            to=team,
+            context=context,
+            reply_to="sender@example.net",
+            unsubscribe_url="https://repo.example/alerts/unsubscribe/abc",
+        )
+        session.commit()
+
+        assert mail.deliver_due(session, mail_settings).sent == 2
+
+        (plain,) = smtp_server.inbox.to(moderator.email)
+        assert plain["Reply-To"] is None
+        assert plain["List-Unsubscribe"] is None
+        (relayed,) = smtp_server.inbox.to("team@example.org")
+        assert relayed["Reply-To"] == "sender@example.net"
+        assert relayed["List-Unsubscribe"] == (
+            "<https://repo.example/alerts/unsubscribe/abc>"
+        )
+        assert relayed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
     def test_smtp_down_then_up_again_loses_nothing(
         self,
         session: Session,
