@@ -1,7 +1,7 @@
 """The `stocktaking` console: migrations, seeds, serving."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from app import migrate
 from app.config import get_settings
-from app.db import make_engine
+from app.db import make_engine, utcnow
 from app.errors import DomainError, translate_validation_errors
 from app.models import Language, Role
 from app.schemas.user import AccountIn
-from app.services import accounts, catalog_index, mail
+from app.services import accounts, catalog_index, contact, digests, mail
 from seeds.demo import load_demo
 from seeds.taxonomy_loader import load_taxonomies
 
@@ -149,6 +149,51 @@ def prune_catalog_log(
             session, older_than=timedelta(days=keep_days)
         )
     typer.echo(f"catalog change log: {removed} rows of more than {keep_days} days gone")
+
+
+@cli.command("prune-messages")
+def prune_messages() -> None:
+    """Delete the text of relayed messages older than the retention setting
+    (STOCKTAKING_CONTACT_RETENTION_DAYS, default 180; run it daily, e.g. from
+    cron). Who wrote to which entry, when and why stays for the log."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        pruned = contact.prune_bodies(
+            session, older_than_days=settings.contact_retention_days
+        )
+    engine.dispose()
+    typer.echo(
+        f"messages: {pruned} texts of more than "
+        f"{settings.contact_retention_days} days deleted"
+    )
+
+
+@cli.command("send-digests")
+def send_digests(
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="Send as of this time (ISO 8601; UTC without a zone). Default: now.",
+        ),
+    ] = None,
+) -> None:
+    """Queue the saved searches' digests that are due (the mail worker also
+    does it every minute; this is for cron and for a chosen clock). They go
+    out with the rest of the outbox (`send-mail`)."""
+    try:
+        moment = datetime.fromisoformat(now) if now else utcnow()
+    except ValueError as error:
+        raise typer.BadParameter(f"not an ISO 8601 time: {now}") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        queued = digests.send_due_digests(session, settings=settings, now=moment)
+    engine.dispose()
+    typer.echo(f"digests: {queued} queued")
 
 
 @cli.command("send-mail")

@@ -151,6 +151,10 @@ class ErrorCode(StrEnum):
     NOT_GOOD_PRACTICE = "NOT_GOOD_PRACTICE"
     CITATION_REQUIRED = "CITATION_REQUIRED"
     REPORT_CLOSED = "REPORT_CLOSED"
+    CONTACT_UNREACHABLE = "CONTACT_UNREACHABLE"
+    DESIGNATION_YEAR_AHEAD = "DESIGNATION_YEAR_AHEAD"
+    TOO_MANY_SAVED_SEARCHES = "TOO_MANY_SAVED_SEARCHES"
+    REPORT_LIMIT_REACHED = "REPORT_LIMIT_REACHED"
 
 
 # The project's own rules (raised as PydanticCustomError or DomainError).
@@ -250,6 +254,17 @@ RULE_MESSAGES: dict[str, str] = {
         "Write the citation in at least one language: why this is a good practice."
     ),
     ErrorCode.REPORT_CLOSED: N_("This report is already closed."),
+    ErrorCode.CONTACT_UNREACHABLE: N_(
+        "This entry's team cannot be reached through the repository yet."
+    ),
+    ErrorCode.DESIGNATION_YEAR_AHEAD: N_("The year can be {latest} at the latest."),
+    ErrorCode.TOO_MANY_SAVED_SEARCHES: N_(
+        "You have {max_searches} saved searches, the most allowed: delete one first."
+    ),
+    ErrorCode.REPORT_LIMIT_REACHED: N_(
+        "You have reported {limit} problems in this period, the most allowed. "
+        "Wait {minutes} min and try again."
+    ),
 }
 
 # Role names as people read them (in emails and pages).
@@ -369,6 +384,8 @@ EXPORT_COLUMNS: dict[str, str] = {
     "target_groups": N_("Target groups"),
     "funding_source": N_("Funding source"),
     "budget_range": N_("Budget range"),
+    "offers": N_("Offers and needs"),
+    "offer_note": N_("Note on the offers and needs"),
     "impact": N_("Impact"),
     "challenges": N_("Challenges"),
     "keywords": N_("Keywords"),
@@ -425,6 +442,7 @@ HEADLINES: dict[str, str] = {
     "sdgs": Np_("goal (SDG)", "goals (SDGs)", counted="count"),
     "technologies": Np_("technology", "technologies", counted="count"),
     "since": N_("earliest start year"),
+    "good_practices": Np_("good practice", "good practices", counted="count"),
 }
 # The columns of a chart's numbers (/charts/{name}.csv).
 CHART_COLUMNS: dict[str, str] = {
@@ -529,3 +547,113 @@ SET_PASSWORD_HEADINGS: dict[str, str] = {
     "invitation": N_("Accept the invitation: choose your password"),
 }
 CSRF_FAILED = RULE_MESSAGES[ErrorCode.CSRF_FAILED]
+
+# Contact the team (issue 14): the purposes a sender gives, and the notices.
+CONTACT_PURPOSE_LABELS: dict[str, str] = {
+    "replicate": N_("Replicate it in my country"),
+    "partner": N_("Partner with the team"),
+    "learn": N_("Learn from their experience"),
+    "other": N_("Something else"),
+}
+FLASH_MESSAGES.update(
+    {
+        "message_sent": N_(
+            "Your message is on its way to the entry's team. Their answer will "
+            "appear here and you will get an email."
+        ),
+        "reply_sent": N_("Your answer is sent."),
+        "sender_blocked": N_("This person can no longer write to this entry."),
+        "thread_reported": N_("Thank you: the moderators will read this conversation."),
+        "sender_suspended": N_("The sender may no longer write to any entry."),
+        "suspension_lifted": N_("The sender may write to entry teams again."),
+    }
+)
+
+# Good practices (issue 14): the notices after a designation or withdrawal.
+FLASH_MESSAGES.update(
+    {
+        "designated": N_("The entry is designated a good practice."),
+        "designation_withdrawn": N_("The good-practice designation is withdrawn."),
+    }
+)
+
+# Relations between entries (issue 14): each read from one entry's side
+# (schemas.relations.RelationReading), the replication figure, the notices.
+RELATION_READINGS: dict[str, str] = {
+    "replicated_in": N_("Replicated in"),
+    "replicated_from": N_("Replicated from"),
+    "same_programme": N_("Same programme as"),
+    "followed_by": N_("Followed by the next phase"),
+    "follow_up_of": N_("Follow-up phase of"),
+    "inspired": N_("Inspired"),
+    "inspired_by": N_("Inspired by"),
+}
+# The same, as the proposal form offers them.
+RELATION_CHOICES: dict[str, str] = {
+    "replicated_in": N_("This entry was replicated as the other one"),
+    "replicated_from": N_("This entry replicates the other one"),
+    "same_programme": N_("Both belong to the same programme"),
+    "followed_by": N_("The other entry is a follow-up phase of this one"),
+    "follow_up_of": N_("This entry is a follow-up phase of the other one"),
+    "inspired": N_("This entry inspired the other one"),
+    "inspired_by": N_("This entry was inspired by the other one"),
+}
+REPLICATED_IN_COUNTRIES = Np_(
+    "Replicated in {count} country", "Replicated in {count} countries", counted="count"
+)
+FLASH_MESSAGES.update(
+    {
+        "relation_proposed": N_(
+            "Relation proposed: it appears on both entries once the other "
+            "side accepts it."
+        ),
+        "relation_accepted": N_("Relation accepted: both entries show it."),
+        "relation_declined": N_("Relation declined."),
+        "relation_withdrawn": N_("Proposal withdrawn."),
+    }
+)
+
+# Follows and alerts (issue 14): how often a saved search's digest comes, and
+# the notices.
+ALERT_FREQUENCY_LABELS: dict[str, str] = {
+    "immediately": N_("As soon as there is something new"),
+    "weekly": N_("Once a week"),
+    "monthly": N_("Once a month"),
+}
+FLASH_MESSAGES.update(
+    {
+        "followed": N_("You follow this entry: you will get an email when it changes."),
+        "unfollowed": N_("You no longer follow this entry."),
+        "search_saved": N_("Search saved: its alerts and feed are below."),
+        "search_updated": N_("The alert is updated."),
+        "search_deleted": N_("The saved search is deleted."),
+        "feed_renewed": N_("The feed has a new address: the old one no longer works."),
+        "unsubscribed": N_("Done: you will get no more of these emails."),
+    }
+)
+GOOD_PRACTICES_FEED_TITLE = N_(
+    "Regional repository of AI initiatives in the Arab region: good practices"
+)
+
+# Report a problem (issue 14): what is wrong with an entry, a report's
+# status, and the notices.
+PROBLEM_KIND_LABELS: dict[str, str] = {
+    "outdated": N_("Out of date"),
+    "wrong": N_("Wrong information"),
+    "broken_link": N_("Broken link"),
+    "not_ai": N_("Not about AI or emerging technologies"),
+    "duplicate": N_("Duplicate of another entry"),
+}
+REPORT_STATUS_LABELS: dict[str, str] = {
+    "open": N_("Open"),
+    "closed": N_("Closed"),
+    "all": N_("All reports"),  # the desk's tab of both
+}
+FLASH_MESSAGES.update(
+    {
+        "problem_reported": N_(
+            "Thank you: the entry's team and the moderators are told of the problem."
+        ),
+        "report_closed": N_("The report is closed; its author is told."),
+    }
+)

@@ -204,7 +204,9 @@ class ContactBlock(SQLModel, table=True):
     project_id: int | None = Field(
         default=None, foreign_key="project.id", ondelete="CASCADE"
     )
-    blocked_by_id: int = Field(foreign_key="user_account.id")
+    # The team member or moderator who acted; NULL for the team acting from
+    # the relayed mail's link (the entry's contact may have no account).
+    blocked_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     reason: str | None = Field(default=None, sa_column=text_column())
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -253,7 +255,9 @@ class SavedSearch(SQLModel, table=True):
     )
     # Digests cover entries published after this moment.
     last_sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    # The private Atom feed's secret (only its hash is kept).
+    # A random nonce of the private Atom feed: its address carries an HMAC of
+    # the id and this nonce under the secret key (services.subscriptions), so
+    # it is shown again on request; a new nonce retires the old address.
     feed_token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

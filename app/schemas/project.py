@@ -25,6 +25,7 @@ from pydantic import (
 
 from app.languages import Language
 from app.messages import ErrorCode
+from app.models.exchange import OFFER_NOTE_MAX_CHARS, Offer
 from app.models.project import (
     DESCRIPTION_MAX_CHARS,
     KEYWORD_MAX_CHARS,
@@ -64,6 +65,9 @@ Description = Annotated[
 ]
 LongText = Annotated[str, StringConstraints(max_length=TEXT_MAX_CHARS), *MULTI_LINE]
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX_CHARS), *MULTI_LINE]
+OfferNote = Annotated[
+    str, StringConstraints(max_length=OFFER_NOTE_MAX_CHARS), *MULTI_LINE
+]
 
 
 # The translated fields of an entry as typed: each language obeys the text
@@ -92,7 +96,16 @@ class LongTextIn(LocalizedText):
     fr: LongText | None = None
 
 
-def _unique(values: list[str] | list[int]) -> list[str] | list[int]:
+class OfferNoteIn(LocalizedText):
+    ar: OfferNote | None = None
+    en: OfferNote | None = None
+    fr: OfferNote | None = None
+
+
+Value = TypeVar("Value", bound=str | int)
+
+
+def _unique(values: list[Value]) -> list[Value]:
     if len(set(values)) != len(values):
         raise rule_error(ErrorCode.NOT_UNIQUE)
     return values
@@ -106,6 +119,7 @@ Codes = Annotated[list[Code], AfterValidator(_unique)]
 WebAddress = Annotated[HttpUrl, UrlConstraints(max_length=URL_MAX_CHARS)]
 Numbers = Annotated[list[TermNumber], AfterValidator(_unique)]
 Countries = Annotated[list[Iso2], AfterValidator(_unique)]
+Offers = Annotated[list[Offer], AfterValidator(_unique)]
 
 
 class OrganizationIn(BaseModel):
@@ -179,6 +193,10 @@ class ProjectDraft(BaseModel):
     funding_source: Code | None = None
     budget_range: Code | None = None
     responsible_ai: ResponsibleAIIn = ResponsibleAIIn()
+    # What the entry offers other countries and seeks from them (optional),
+    # with a short note: app/models/exchange.py.
+    offers: Offers = Field(default_factory=list)
+    offer_note: OfferNoteIn = OfferNoteIn()
 
     @field_validator("title")
     @classmethod
@@ -277,6 +295,15 @@ class OrganizationPublic(BaseModel):
     website: str | None
 
 
+class GoodPracticeSummary(BaseModel):
+    """An entry's good-practice designation in force (app/services/designations.py)."""
+
+    citation: LocalizedText
+    year: int
+    framework: str | None
+    designated_at: datetime
+
+
 class ProjectPublic(BaseModel):
     """The public record of an approved project. Contact details are private."""
 
@@ -308,10 +335,15 @@ class ProjectPublic(BaseModel):
     funding_source: str | None
     budget_range: str | None
     responsible_ai: ResponsibleAI
+    offers: list[Offer]
+    offer_note: LocalizedText
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
     last_verified_at: datetime | None
+    good_practice: GoodPracticeSummary | None = Field(
+        default=None, description="AICTO's good-practice designation, if in force."
+    )
 
 
 class ContactPublic(BaseModel):

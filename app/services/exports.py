@@ -24,6 +24,7 @@ from app.languages import direction, fallback_order
 from app.messages import (
     EXPORT_COLUMNS,
     IMPLEMENTATION_STATUS_LABELS,
+    OFFER_LABELS,
     SCOPE_LABELS,
     YES_NO,
 )
@@ -123,6 +124,10 @@ def row(project: ProjectPublic, labels: Labels, base_url: str = "") -> dict[str,
         "target_groups": labels.many("target_group", project.target_groups),
         "funding_source": labels.one("funding_source", project.funding_source),
         "budget_range": labels.one("budget_range", project.budget_range),
+        "offers": SEPARATOR.join(
+            labels.label(OFFER_LABELS, offer) for offer in project.offers
+        ),
+        "offer_note": labels.text(project.offer_note),
         "impact": labels.text(project.impact),
         "challenges": labels.text(project.challenges),
         "keywords": SEPARATOR.join(project.keywords),
@@ -146,6 +151,7 @@ def headers(locale: str, *, keys: bool = False) -> list[str]:
 WIDTH = 18
 WIDTHS = {"id": 12, "title": 48, "url": 40, "summary": 60, "description": 60}
 WIDTHS |= {"impact": 48, "challenges": 48, "lead_organization": 32}
+WIDTHS |= {"offers": 32, "offer_note": 48}
 WIDTHS |= {"start_date": 12, "end_date": 12, "published_at": 22, "updated_at": 22}
 
 

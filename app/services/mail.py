@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from email.message import EmailMessage
@@ -37,7 +38,10 @@ SUBJECT_MAX_CHARS = 300  # the outbox column's size
 ERROR_MAX_CHARS = 2000
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
+# How often the worker queues the saved searches' due digests.
+DIGESTS_EVERY = timedelta(minutes=1)
 _HEADERS = HeaderRegistry()
+LONG_HEADER_LINES = policy.default.clone(max_line_length=998)
 
 
 @lru_cache
@@ -162,6 +166,11 @@ def _smtp_send(settings: Settings, message: OutboxMessage) -> None:
     # set_content clears Content-* headers: set ours after.
     email.set_content(encoding.mail_body_text(message.body), charset="utf-8")
     email["Content-Language"] = message.language.value
+    if message.unsubscribe_url:
+        # A link has no space to fold at: within the default 78 columns the
+        # generator would cut it into RFC 2047 encoded words, which no mail
+        # client reads as a link. A header line may run to 998 (RFC 5322).
+        email.policy = LONG_HEADER_LINES
     with smtplib.SMTP(
         settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds
     ) as smtp:
@@ -284,12 +293,24 @@ def retry_failed(session: Session, *, message_id: int) -> OutboxMessage:
 def run_worker(
     engine: Engine, settings: Settings, stop: threading.Event, *, once: bool = False
 ) -> DeliveryReport:
-    """Deliver due messages every `mail_worker_interval_seconds` until `stop`.
+    """Deliver due messages every `mail_worker_interval_seconds` until `stop`;
+    every DIGESTS_EVERY, first queue the saved searches' due digests.
 
     Errors other than SMTP's (a database hiccup) are logged and the loop goes on.
     """
+    # Here, not at the top: digests queues its mail through this module.
+    from app.services import digests
+
     total = DeliveryReport()
+    digests_at = utcnow()
     while not stop.is_set():
+        if utcnow() >= digests_at:
+            digests_at = utcnow() + DIGESTS_EVERY
+            try:
+                with Session(engine) as session:
+                    digests.send_due_digests(session, settings=settings)
+            except Exception:  # as below: the deliveries still go
+                logger.exception("saved-search digests failed")
         try:
             with Session(engine) as session:
                 report = deliver_due(session, settings)

@@ -2,7 +2,9 @@
 
 `LINKS`, made from the taxonomies' registry (app/taxonomies.py), says how a
 project's many-to-many taxonomy fields map to tables: writing, validation and
-the batch loader of records all read it.
+the batch loader of records all read it. The offers (`project_offer`) are a
+list field too, of fixed choices (an enum) rather than a taxonomy's terms:
+written and loaded beside the links, in the same statements.
 """
 
 from collections import defaultdict
@@ -11,16 +13,18 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import String, bindparam, cast, literal, union_all
+from sqlalchemy import String, bindparam, case, cast, literal, union_all
 from sqlmodel import Session, col, delete, select
 
 from app import analysis
 from app.errors import ErrorCode, Loc
 from app.languages import LANGUAGES
 from app.models import (
+    GoodPractice,
     Project,
     ProjectPartner,
 )
+from app.models.exchange import Offer, ProjectOffer
 from app.models.project import ProjectLink
 from app.models.revision import RevisionStatus
 from app.models.taxonomy import TermBase
@@ -28,6 +32,7 @@ from app.schemas.common import LocalizedText
 from app.schemas.moderation import FieldChange
 from app.schemas.project import (
     ContactPublic,
+    GoodPracticeSummary,
     OrganizationPublic,
     ProjectDraft,
     ProjectPublic,
@@ -37,7 +42,14 @@ from app.schemas.project import (
 from app.services import taxonomy
 from app.taxonomies import BY_NAME, LINKED, TAXONOMIES
 
-TRANSLATED_FIELDS = ("title", "summary", "description", "impact", "challenges")
+TRANSLATED_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "impact",
+    "challenges",
+    "offer_note",
+)
 Problem = tuple[Loc, ErrorCode, dict[str, Any]]
 
 
@@ -57,6 +69,9 @@ LINKS = tuple(
     for t in LINKED
     if t.field is not None and t.link is not None
 )
+# The offers' field, and each offer's place in the order they are listed.
+OFFERS = "offers"
+OFFER_ORDER = {offer.value: position for position, offer in enumerate(Offer)}
 # The one-code taxonomy fields of a record ("activity_type", ...).
 SINGLE_CODES = tuple(t for t in TAXONOMIES if t.field and t.link is None)
 
@@ -179,12 +194,13 @@ def search_document(data: ProjectDraft) -> str:
 @dataclass(frozen=True)
 class RecordRows:
     """The rows `data` is stored as, without the project's id: the project's
-    content columns (search document included), its partners in order, and for
-    each link field (LINKS) its link table's rows."""
+    content columns (search document included), its partners in order, for
+    each link field (LINKS) its link table's rows, and its offers' rows."""
 
     columns: dict[str, Any]
     partners: list[dict[str, Any]]
     links: dict[str, list[dict[str, Any]]]
+    offers: list[dict[str, Any]]
 
 
 def rows_of(data: ProjectDraft) -> RecordRows:
@@ -206,6 +222,7 @@ def rows_of(data: ProjectDraft) -> RecordRows:
             link.field: [{link.column: code} for code in getattr(data, link.field)]
             for link in LINKS
         },
+        offers=[{"offer": offer} for offer in data.offers],
     )
 
 
@@ -226,11 +243,14 @@ def write_record(session: Session, project: Project, data: ProjectDraft) -> None
     )
     for link in LINKS:
         session.exec(delete(link.table).where(col(link.table.project_id) == project.id))
+    session.exec(delete(ProjectOffer).where(col(ProjectOffer.project_id) == project.id))
     for partner in rows.partners:
         session.add(ProjectPartner(project_id=project.id, **partner))
     for link in LINKS:
         for row in rows.links[link.field]:
             session.add(link.table(project_id=project.id, **row))
+    for row in rows.offers:
+        session.add(ProjectOffer(project_id=project.id, **row))
 
 
 # --- reading ------------------------------------------------------------------
@@ -247,9 +267,18 @@ def _localized(project: Project, field: str) -> LocalizedText:
 @lru_cache(maxsize=1)
 def _links_statement() -> Any:
     """Every link table's rows of the projects `:ids`, with the term's display
-    order, as one statement (built once: building it costs more than running it)."""
+    order, and their offers (`link` past the last of LINKS, in the enum's
+    order), as one statement (built once: building it costs more than running it)."""
     ids: Any = bindparam("ids", expanding=True)
-    parts: list[Any] = []
+    offer = cast(col(ProjectOffer.offer), String)
+    parts: list[Any] = [
+        select(
+            literal(len(LINKS)).label("link"),
+            col(ProjectOffer.project_id).label("project_id"),
+            offer.label("code"),
+            case(OFFER_ORDER, value=offer, else_=len(OFFER_ORDER)).label("sort_order"),
+        ).where(col(ProjectOffer.project_id).in_(ids))
+    ]
     for position, link in enumerate(LINKS):
         code = getattr(link.table, link.column)
         parts.append(
@@ -266,14 +295,19 @@ def _links_statement() -> Any:
 
 
 def _load_links(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
-    """For each link field, project id -> codes in the taxonomy's display order
-    (one statement for every link table: a page costs one round trip here)."""
+    """For each link field (and the offers), project id -> codes in the
+    taxonomy's display order (one statement for every link table: a page costs
+    one round trip here)."""
     loaded: dict[str, dict[int, list[Any]]] = {link.field: {} for link in LINKS}
+    loaded[OFFERS] = {}
     if not ids:
         return loaded
     for position, pid, value, _order in session.execute(
         _links_statement(), {"ids": ids}
     ):
+        if position == len(LINKS):
+            loaded[OFFERS].setdefault(pid, []).append(value)
+            continue
         link = LINKS[position]
         number = link.term_key == "number"
         loaded[link.field].setdefault(pid, []).append(int(value) if number else value)
@@ -292,6 +326,30 @@ def _load_partners(session: Session, ids: list[int]) -> dict[int, list[ProjectPa
     return partners
 
 
+def _load_good_practices(
+    session: Session, projects: list[Project]
+) -> dict[int, GoodPracticeSummary]:
+    """The designations in force of the designated `projects` (one query, none
+    when no entry is designated: app/services/designations.py writes both)."""
+    ids = [p.id for p in projects if p.good_practice and p.id is not None]
+    if not ids:
+        return {}
+    query = select(GoodPractice).where(
+        col(GoodPractice.project_id).in_(ids), col(GoodPractice.withdrawn_at).is_(None)
+    )
+    return {
+        found.project_id: GoodPracticeSummary(
+            citation=LocalizedText(
+                ar=found.citation_ar, en=found.citation_en, fr=found.citation_fr
+            ),
+            year=found.year,
+            framework=found.framework,
+            designated_at=found.designated_at,
+        )
+        for found in session.exec(query)
+    }
+
+
 def _organization(project: Project) -> OrganizationPublic | None:
     if project.lead_org_name is None:
         return None
@@ -304,7 +362,10 @@ def _organization(project: Project) -> OrganizationPublic | None:
 
 
 def _public_fields(
-    project: Project, links: dict[str, list[Any]], partners: list[ProjectPartner]
+    project: Project,
+    links: dict[str, list[Any]],
+    partners: list[ProjectPartner],
+    good_practice: GoodPracticeSummary | None = None,
 ) -> dict[str, Any]:
     return {
         "id": project.public_id,
@@ -343,6 +404,7 @@ def _public_fields(
         "updated_at": project.updated_at,
         "published_at": project.published_at,
         "last_verified_at": project.last_verified_at,
+        "good_practice": good_practice,
     }
 
 
@@ -351,11 +413,13 @@ def _fields_of(session: Session, projects: list[Project]) -> list[dict[str, Any]
     ids = [p.id for p in projects if p.id is not None]
     links = _load_links(session, ids)
     partners = _load_partners(session, ids)
+    designations = _load_good_practices(session, projects)
     return [
         _public_fields(
             project,
-            {link.field: links[link.field].get(project.id or 0, []) for link in LINKS},
+            {field: found.get(project.id or 0, []) for field, found in links.items()},
             partners[project.id or 0],
+            designations.get(project.id or 0),
         )
         for project in projects
     ]

@@ -24,7 +24,13 @@ from app.schemas.project import (
     ProjectRecord,
     ProjectUpdate,
 )
-from app.services import moderation, notifications, projects, records
+from app.services import (
+    moderation,
+    notifications,
+    projects,
+    records,
+    subscriptions,
+)
 
 # Statuses in which the submitters edit the entry itself (approved: a revision).
 EDITABLE_STATUSES = (
@@ -161,6 +167,14 @@ def decide_revision(
             settings=settings,
             revision_author=author,
         )
+        if action == "approve":  # the followers read the published change
+            subscriptions.notify_followers(
+                session,
+                project=project,
+                event="revision",
+                settings=settings,
+                exclude=author,
+            )
     session.refresh(project)
     return projects.working_record(session, project)
 

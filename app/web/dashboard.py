@@ -13,7 +13,7 @@ from app.i18n import request_locale, translate
 from app.messages import CHART_TITLES, FILTER_TITLES, HEADLINES
 from app.schemas.search import ProjectFilters
 from app.schemas.stats import StatsSummary
-from app.services import catalog_index, stats
+from app.services import catalog_index, designations, stats
 from app.taxonomies import labelled
 from app.web import views
 from app.web.charts import inline_chart
@@ -77,7 +77,12 @@ def dashboard_view(
     names = terms.names(locale)
     query = views.query_string(filters, lang=locale)
     return {
-        "headlines": headlines(summary, terms.parents(), locale),
+        "headlines": headlines(
+            summary,
+            terms.parents(),
+            locale,
+            good_practices=designations.count_good_practices(session, filters=filters),
+        ),
         "chips": views.catalog_chips(filters, names, locale, words=True),
         "additions": additions(filters, names, terms.ordered, terms.parents(), locale),
         "charts": [
@@ -97,10 +102,15 @@ def dashboard_view(
 
 
 def headlines(
-    summary: StatsSummary, parents: dict[str, str], locale: str
+    summary: StatsSummary,
+    parents: dict[str, str],
+    locale: str,
+    *,
+    good_practices: int = 0,
 ) -> list[dict[str, str]]:
     """The figures at the top: entries, countries, action lines (the eleven,
-    not the sub-lines), SDGs and technologies they cover, and since when."""
+    not the sub-lines), SDGs and technologies they cover, the good practices
+    among them, and since when."""
     by = summary.by
     covered = {
         "entries": summary.total,
@@ -109,6 +119,8 @@ def headlines(
         "sdgs": len(by["sdg"]),
         "technologies": len(by["technology"]),
     }
+    if good_practices:  # shown once AICTO has designated some among them
+        covered["good_practices"] = good_practices
     figures = [
         {
             "number": format_number(count, locale),

@@ -15,6 +15,7 @@ from app.messages import (
     EXPORT_COLUMNS,
     HISTORY_LINES,
     IMPLEMENTATION_STATUS_LABELS,
+    OFFER_LABELS,
     PART_LABELS,
     SCOPE_LABELS,
     STATUS_NAMES,
@@ -22,11 +23,21 @@ from app.messages import (
 )
 from app.models import ProjectStatus, RevisionStatus, User
 from app.schemas.common import Iso2
+from app.schemas.good_practices import DesignationIn, WithdrawalIn
 from app.schemas.moderation import CommentIn, DecisionIn, RevisionDecisionIn
 from app.schemas.project import ProjectRecord
-from app.services import comments, moderation, projects, queue, records, revisions
+from app.services import (
+    comments,
+    designations,
+    moderation,
+    projects,
+    queue,
+    records,
+    revisions,
+)
 from app.services.exports import Labels
 from app.taxonomies import TAXONOMIES
+from app.web import good_practices
 from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
 from app.web.rendering import render, see_other
 
@@ -84,6 +95,7 @@ CHOICE_LABELS = {
     "scope": SCOPE_LABELS,
     "implementation_status": IMPLEMENTATION_STATUS_LABELS,
     "unesco_alignment": YES_NO,
+    "offers": OFFER_LABELS,
 }
 
 
@@ -102,7 +114,7 @@ def _shown(value: Any, labels: Labels, field: str) -> str:
         return labels.many(taxonomy, value)
     if taxonomy:
         return labels.one(taxonomy, value)
-    if field in CHOICE_LABELS and value in CHOICE_LABELS[field]:
+    if isinstance(value, str) and value in CHOICE_LABELS.get(field, {}):
         return translate(locale, CHOICE_LABELS[field][value])
     if isinstance(value, bool):
         return translate(locale, YES_NO["yes" if value else "no"])
@@ -177,6 +189,9 @@ def _review(
     else:
         decisions = moderation.allowed_actions(moderator, project)
     history = moderation.history(session, public_id=public_id, user=moderator)
+    designation = designations.designation_of(
+        session, public_id=public_id, moderator=moderator
+    )
     return render(
         request,
         "moderation/review.html",
@@ -199,6 +214,11 @@ def _review(
             ),
             "status_names": _status_names(locale),
             "country_names": labels.names["country"],
+            "good_practice": good_practices.review_panel(
+                designation,
+                approved=project.status == ProjectStatus.APPROVED,
+                locale=locale,
+            ),
             "errors": errors or {},
             "values": values or {},
         },
@@ -307,4 +327,90 @@ def comment_page(
     )
     return see_other(
         request, f"/moderation/{project_id}?lang={locale}", flash="commented"
+    )
+
+
+@router.post(
+    "/moderation/{project_id}/good-practice",
+    name="designate_page",
+    response_model=None,
+)
+def designate_page(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> Response:
+    """Designate the entry a good practice; a missing citation or a bad year
+    re-renders the review page (422) with the messages beside the fields."""
+    locale = request_locale(request)
+    fields = {k: v[-1] for k, v in form.action().items() if v[-1].strip()}
+    try:
+        data = parse(DesignationIn, fields, locale)
+        designations.designate(
+            session,
+            public_id=project_id,
+            moderator=moderator,
+            data=data,
+            settings=settings,
+        )
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        if error.status_code != 422:
+            raise
+        errors = field_errors(error, locale)
+    else:
+        url = f"/moderation/{project_id}?lang={locale}"
+        return see_other(request, url, flash="designated")
+    return _review(
+        request,
+        session,
+        moderator,
+        project_id,
+        errors=errors,
+        values=fields,
+        status_code=422,
+    )
+
+
+@router.post(
+    "/moderation/{project_id}/good-practice/withdraw",
+    name="withdraw_designation_page",
+    response_model=None,
+)
+def withdraw_designation_page(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> Response:
+    """Withdraw the designation; without a reason, the review page again (422)."""
+    locale = request_locale(request)
+    reason = (form.action().get("withdrawal_reason") or [""])[-1].strip()
+    try:
+        withdrawal = parse(WithdrawalIn, {"reason": reason or None}, locale)
+        designations.withdraw(
+            session, public_id=project_id, moderator=moderator, reason=withdrawal.reason
+        )
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except DomainError as error:
+        if error.status_code != 422:
+            raise
+        errors = field_errors(error, locale)
+    else:
+        url = f"/moderation/{project_id}?lang={locale}"
+        return see_other(request, url, flash="designation_withdrawn")
+    return _review(
+        request,
+        session,
+        moderator,
+        project_id,
+        errors={"withdrawal_reason": errors.get("reason", [])} | errors,
+        values={"withdrawal_reason": reason},
+        status_code=422,
     )

@@ -7,7 +7,8 @@ from typing import Any
 from sqlmodel import Session
 
 from app.config import Settings
-from app.models import Project, User
+from app.models import User
+from app.schemas.project import ProjectPublic
 from app.web import alerts, contact, good_practices, relations, reports
 
 PANELS = {
@@ -21,13 +22,14 @@ PANELS = {
 
 def entry_panels(
     session: Session,
-    project: Project,
+    project: ProjectPublic,
     user: User | None,
     *,
     locale: str,
     settings: Settings,
 ) -> dict[str, dict[str, Any]]:
-    """Each panel's view of `project` for `user` (None: a visitor)."""
+    """Each panel's view of `project` (the public record the page shows: its
+    `id` is the public id) for `user` (None: a visitor)."""
     return {
         name: panel(session, project, user, locale=locale, settings=settings)
         for name, panel in PANELS.items()

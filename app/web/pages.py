@@ -14,6 +14,7 @@ from app.errors import ErrorCode, NotFound
 from app.i18n import request_locale, translate
 from app.messages import CHART_TITLES, SORT_LABELS
 from app.models import User
+from app.schemas.good_practices import GoodPracticeFilters
 from app.schemas.search import (
     DEFAULT_PAGE_SIZE,
     SearchParams,
@@ -21,7 +22,7 @@ from app.schemas.search import (
 )
 from app.services import projects, search
 from app.taxonomies import labelled
-from app.web import views
+from app.web import good_practices, views
 from app.web.charts import inline_chart
 from app.web.exchange import entry_panels
 from app.web.rendering import render, text_in
@@ -114,6 +115,7 @@ def project_page(
             "current_user": user,
             "project": project,
             "groups": views.entry_groups(project, names, locale),
+            "offers": views.offers_view(project, locale),
             "cite_url": url,
             "citation": views.citation(project, title, url, locale),
             "exchange": entry_panels(
@@ -134,6 +136,7 @@ def taxonomy_page(
 ) -> HTMLResponse:
     locale = request_locale(request)
     params = SearchParams(**filters, limit=20)
+    leading = GoodPracticeFilters(**filters)
     page = search.search_projects(session, params=params, locale=locale)
     query = views.query_string(params, limit=None, lang=locale)
     return render(
@@ -151,6 +154,9 @@ def taxonomy_page(
             "chart_url": f"/charts/{chart}.svg?{query}",
             "chart_csv": f"/charts/{chart}.csv?{query}",
             "chart_alt": translate(locale, CHART_TITLES[chart]),
+            "good_practices": good_practices.section(
+                session, filters=leading, locale=locale
+            ),
         },
     )
 

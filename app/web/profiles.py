@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from app.deps import OptionalUser, SessionDep
 from app.errors import InvalidInput
 from app.i18n import request_locale
+from app.schemas.good_practices import GoodPracticeFilters
 from app.schemas.search import SearchParams
 from app.services import profiles, search
-from app.web import forms, profile_views, views
+from app.web import forms, good_practices, profile_views, views
 from app.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +46,11 @@ def country_page(
             "tables": profile_views.profile_tables(profile, locale),
             "links": profile_views.profile_links(session, profile, locale),
             "newest": newest.items,
+            "good_practices": good_practices.section(
+                session,
+                filters=GoodPracticeFilters(country=[profile.iso2]),
+                locale=locale,
+            ),
             "names": views.term_names(session, locale),
             "printed_url": f"{base_url}/countries/{profile.iso2}?lang={locale}",
             "printed_on": date.today(),

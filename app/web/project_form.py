@@ -16,12 +16,21 @@ from sqlmodel import Session
 
 from app.i18n import translate
 from app.languages import LANGUAGES
-from app.messages import IMPLEMENTATION_STATUS_LABELS, SCOPE_LABELS, YES_NO
+from app.messages import (
+    IMPLEMENTATION_STATUS_LABELS,
+    OFFER_LABELS,
+    SCOPE_LABELS,
+    YES_NO,
+)
+from app.models.exchange import Offer
 from app.models.project import GeographicScope, ImplementationStatus
 from app.services import records, taxonomy
 from app.taxonomies import BY_NAME, LINKED, TAXONOMIES, Taxonomy, labelled
 
-LIST_FIELDS = frozenset(t.field for t in LINKED if t.field is not None)
+# The taxonomy links and the offers: each posted once per chosen value.
+LIST_FIELDS = frozenset(
+    [*(t.field for t in LINKED if t.field is not None), records.OFFERS]
+)
 SCALARS = (
     "original_language",
     "scope",
@@ -186,6 +195,7 @@ def choices(session: Session, locale: str) -> dict[str, list[Choice]]:
             locale,
         ),
         "unesco_alignment": _labelled(YES_NO, list(YES_NO), locale),
+        "offers": _labelled(OFFER_LABELS, [o.value for o in Offer], locale),
         "risk_assessment_done": _labelled(YES_NO, ["yes", "no"], locale),
     }
 

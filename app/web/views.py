@@ -19,6 +19,7 @@ from app.messages import (
     FACET_TITLES,
     FILTER_TITLES,
     IMPLEMENTATION_STATUS_LABELS,
+    OFFER_LABELS,
     PART_LABELS,
     RESULT_RANGE,
     SCOPE_LABELS,
@@ -611,6 +612,29 @@ def entry_groups(
         if shown:
             groups.append({"heading": translate(locale, heading), "items": shown})
     return groups
+
+
+def offers_view(project: ProjectPublic, locale: str) -> dict[str, Any]:
+    """What the entry offers and seeks, as badges at the top of its page (each
+    linking to the catalog's entries that offer the same), and its note in the
+    page's language, else in the entry's own or another (saying so)."""
+    note = _text(
+        translate(locale, EXPORT_COLUMNS["offer_note"]),
+        project.offer_note,
+        locale,
+        project.original_language.value,
+    )
+    return {
+        "heading": translate(locale, EXPORT_COLUMNS["offers"]),
+        "badges": [
+            {
+                "text": translate(locale, OFFER_LABELS[offer]),
+                "href": "/projects?" + urlencode({"offer": offer, "lang": locale}),
+            }
+            for offer in project.offers
+        ],
+        "note": note if note["text"] else None,
+    }
 
 
 def isolated(

@@ -100,7 +100,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sender_id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=True),
-        sa.Column("blocked_by_id", sa.Integer(), nullable=False),
+        sa.Column("blocked_by_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

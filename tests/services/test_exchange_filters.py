@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.models import Offer, Project, ProjectOffer, ProjectStatus
 from app.schemas.search import ProjectFilters, SearchParams
@@ -19,6 +19,7 @@ from tests.factories import make_project
 
 def offered(session: Session, *offers: Offer, good_practice: bool = False) -> str:
     project = make_project(session)
+    assert project.id is not None
     for offer in offers:
         session.add(ProjectOffer(project_id=project.id, offer=offer))
     if good_practice:
@@ -65,8 +66,9 @@ class TestOfferFilter:
         assert found(session, **wanted) == expected
         assert found_by_sql(session, **wanted) == expected
 
+    @pytest.mark.usefixtures("entries")
     def test_the_facet_counts_each_offer_in_the_listed_order(
-        self, session: Session, entries: dict[str, str]
+        self, session: Session
     ) -> None:
         page = search.search_projects(session, params=SearchParams(), locale="fr")
         facet = [(f.value, f.label, f.count) for f in page.facets["offer"]]
@@ -89,21 +91,19 @@ class TestGoodPracticeFilter:
         for find in (found, found_by_sql):
             assert find(session, good_practice=["true"]) == {entries["replicable"]}
 
-    def test_the_facet_names_good_practices(
-        self, session: Session, entries: dict[str, str]
-    ) -> None:
+    @pytest.mark.usefixtures("entries")
+    def test_the_facet_names_good_practices(self, session: Session) -> None:
         page = search.search_projects(session, params=SearchParams(), locale="ar")
-        assert [(f.value, f.count) for f in page.facets["good_practice"]] == [
-            (True, 1)
-        ]
+        assert [(f.value, f.count) for f in page.facets["good_practice"]] == [(True, 1)]
         assert page.facets["good_practice"][0].label == "ممارسة جيدة"
 
     def test_a_withdrawn_designation_leaves_the_filter(
         self, session: Session, entries: dict[str, str]
     ) -> None:
         assert found(session, good_practice=["true"]) == {entries["replicable"]}
-        project = session.get(Project, _id(session, entries["replicable"]))
-        assert project is not None
+        project = session.exec(
+            select(Project).where(Project.public_id == entries["replicable"])
+        ).one()
         project.good_practice = None
         session.add(project)
         session.commit()
@@ -115,11 +115,3 @@ class TestGoodPracticeFilter:
         error = raised.value.errors()[0]
         assert error["type"] == "ONLY_TRUE"
         assert error["loc"][0] == "good_practice"
-
-
-def _id(session: Session, public_id: str) -> int:
-    from sqlmodel import select
-
-    pid = session.exec(select(Project.id).where(Project.public_id == public_id)).one()
-    assert pid is not None
-    return pid

@@ -1,0 +1,367 @@
+"""Good-practice designations: the rules, once, and the lists built on them.
+
+A moderator designates an approved entry (one designation in force at a
+time) and may withdraw it with a reason. Each act writes, in one commit, the
+`GoodPractice` row, the entry's `good_practice` column (the catalog's filter
+and facet, followed by the in-memory index through the project's
+catalog-change trigger) and an event of the entry's moderation history.
+
+An entry archived while designated keeps its designation (the record of the
+act stays true), but every public list (this page, its feed, the filter, the
+facet, the dashboard) shows published entries only, so it leaves them all; a
+moderator may still withdraw it.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.config import Settings
+from app.db import utcnow
+from app.errors import Conflict, ErrorCode, InvalidInput, PermissionDenied
+from app.languages import fallback_order
+from app.models import (
+    GoodPractice,
+    ModerationAction,
+    ModerationEvent,
+    Permission,
+    Project,
+    ProjectStatus,
+    User,
+)
+from app.schemas.common import LocalizedText
+from app.schemas.good_practices import (
+    DesignationIn,
+    DesignationRecord,
+    GoodPracticeFilters,
+    GoodPracticePage,
+    GoodPracticeParams,
+    GoodPracticePublic,
+)
+from app.schemas.project import GoodPracticeSummary
+from app.schemas.search import ProjectFilters
+from app.services import (
+    catalog_index,
+    mail,
+    moderation,
+    projects,
+    records,
+    subscriptions,
+)
+from app.services import filters as catalog
+
+LANGUAGES = ("ar", "en", "fr")
+
+
+def citation_of(designation: GoodPractice) -> LocalizedText:
+    return LocalizedText(
+        ar=designation.citation_ar,
+        en=designation.citation_en,
+        fr=designation.citation_fr,
+    )
+
+
+def current_designation(session: Session, project: Project) -> GoodPractice | None:
+    """The designation of `project` in force (not withdrawn), if any."""
+    return session.exec(
+        select(GoodPractice)
+        .where(GoodPractice.project_id == project.id)
+        .where(col(GoodPractice.withdrawn_at).is_(None))
+    ).first()
+
+
+def summary_of(session: Session, project: Project) -> GoodPracticeSummary | None:
+    """The designation in force of `project`, as its public record shows it."""
+    found = current_designation(session, project)
+    if found is None:
+        return None
+    return GoodPracticeSummary(
+        citation=citation_of(found),
+        year=found.year,
+        framework=found.framework,
+        designated_at=found.designated_at,
+    )
+
+
+def _moderating(session: Session, public_id: str, moderator: User) -> Project:
+    """The entry, for a moderator only (a focal point works on it, but may not
+    designate it): 404 if unseen, 403 otherwise."""
+    project = projects.find_for_work(session, public_id, moderator)
+    if not moderator.can(Permission.PROJECT_MODERATE):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+    return project
+
+
+def _checked(data: DesignationIn, now: datetime) -> None:
+    """A citation in at least one language; a year no later than next year."""
+    if not any(getattr(data, f"citation_{lang}") for lang in LANGUAGES):
+        raise InvalidInput(ErrorCode.CITATION_REQUIRED, loc=("body", "citation"))
+    latest = now.year + 1
+    if data.year > latest:
+        raise InvalidInput(
+            ErrorCode.DESIGNATION_YEAR_AHEAD, loc=("body", "year"), latest=latest
+        )
+
+
+def _history_reason(designation: GoodPractice, original: str) -> str:
+    """The history line's text: the citation in the entry's original language
+    (else the first written)."""
+    for lang in fallback_order(original):
+        text = getattr(designation, f"citation_{lang}")
+        if text:
+            return str(text)
+    return ""  # pragma: no cover - a citation is required
+
+
+def _record_event(
+    session: Session,
+    project: Project,
+    actor: User,
+    action: ModerationAction,
+    reason: str,
+) -> None:
+    assert project.id is not None and actor.id is not None
+    session.add(
+        ModerationEvent(
+            project_id=project.id,
+            actor_id=actor.id,
+            action=action,
+            from_status=project.status,
+            to_status=project.status,
+            reason=reason,
+        )
+    )
+
+
+def designate(
+    session: Session,
+    *,
+    public_id: str,
+    moderator: User,
+    data: DesignationIn,
+    settings: Settings,
+    now: datetime | None = None,
+) -> DesignationRecord:
+    """Designate an approved entry a good practice: 409 if it is not published
+    or already one, 422 without a citation. Its followers and owner are told."""
+    now = now or utcnow()
+    project = _moderating(session, public_id, moderator)
+    assert project.id is not None and moderator.id is not None
+    with projects.versioned_write(session):
+        if project.status != ProjectStatus.APPROVED:
+            raise Conflict(ErrorCode.NOT_PUBLISHED)
+        if current_designation(session, project) is not None:
+            raise Conflict(ErrorCode.ALREADY_GOOD_PRACTICE)
+        _checked(data, now)
+        designation = GoodPractice(
+            project_id=project.id,
+            citation_ar=data.citation_ar or None,
+            citation_en=data.citation_en or None,
+            citation_fr=data.citation_fr or None,
+            year=data.year,
+            framework=data.framework or None,
+            designated_by_id=moderator.id,
+            designated_at=now,
+        )
+        session.add(designation)
+        # Through the ORM: the version moves on (a concurrent designation or
+        # edit from a stale copy is a 409) and the catalog-change trigger fires.
+        project.good_practice = True
+        session.add(project)
+        reason = _history_reason(designation, project.original_language.value)
+        _record_event(
+            session,
+            project,
+            moderator,
+            ModerationAction.DESIGNATE_GOOD_PRACTICE,
+            reason,
+        )
+        owner = _tell_owner(session, project, moderator, designation, settings)
+        subscriptions.notify_followers(
+            session,
+            project=project,
+            event="designation",
+            settings=settings,
+            exclude=owner or moderator,
+        )
+    session.refresh(designation)
+    return designation_record(session, designation, public_id=project.public_id)
+
+
+def _tell_owner(
+    session: Session,
+    project: Project,
+    moderator: User,
+    designation: GoodPractice,
+    settings: Settings,
+) -> User | None:
+    """Mail the entry's owner (if active, and not the moderator): the one told."""
+    owner = session.get(User, project.owner_id) if project.owner_id else None
+    if owner is None or not owner.is_active or owner.id == moderator.id:
+        return None
+    language = owner.preferred_language.value
+    title = next(
+        (
+            getattr(project, f"title_{lang}")
+            for lang in fallback_order(language, project.original_language.value)
+            if getattr(project, f"title_{lang}")
+        ),
+        project.public_id,
+    )
+    citation = next(
+        (
+            getattr(designation, f"citation_{lang}")
+            for lang in fallback_order(language, project.original_language.value)
+            if getattr(designation, f"citation_{lang}")
+        ),
+        "",
+    )
+    mail.queue(
+        session,
+        kind="good_practice",
+        to=owner,
+        context={
+            "title": title,
+            "year": designation.year,
+            "framework": designation.framework,
+            "citation": citation,
+            "link": f"{settings.public_base_url}/projects/{project.public_id}",
+        },
+    )
+    return owner
+
+
+def withdraw(
+    session: Session,
+    *,
+    public_id: str,
+    moderator: User,
+    reason: str | None,
+    now: datetime | None = None,
+) -> DesignationRecord:
+    """Withdraw the designation in force, with a reason (422 without one, 409
+    if the entry is not a good practice). The record stays, marked withdrawn."""
+    now = now or utcnow()
+    project = _moderating(session, public_id, moderator)
+    with projects.versioned_write(session):
+        designation = current_designation(session, project)
+        if designation is None:
+            raise Conflict(ErrorCode.NOT_GOOD_PRACTICE)
+        if not reason:
+            raise InvalidInput(ErrorCode.REASON_REQUIRED, loc=("body", "reason"))
+        designation.withdrawn_at, designation.withdrawn_by_id = now, moderator.id
+        designation.withdrawal_reason = reason
+        session.add(designation)
+        project.good_practice = None
+        session.add(project)
+        _record_event(
+            session, project, moderator, ModerationAction.WITHDRAW_GOOD_PRACTICE, reason
+        )
+    session.refresh(designation)
+    return designation_record(session, designation, public_id=project.public_id)
+
+
+def designation_record(
+    session: Session, designation: GoodPractice, *, public_id: str
+) -> DesignationRecord:
+    """A designation with its people, as moderators see it."""
+    ids = {designation.designated_by_id, designation.withdrawn_by_id} - {None}
+    people = moderation.people(session, {i for i in ids if i is not None})
+    assert designation.id is not None
+    return DesignationRecord(
+        id=designation.id,
+        project_id=public_id,
+        citation=citation_of(designation),
+        year=designation.year,
+        framework=designation.framework,
+        designated_at=designation.designated_at,
+        designated_by=people[designation.designated_by_id],
+        withdrawn_at=designation.withdrawn_at,
+        withdrawn_by=people.get(designation.withdrawn_by_id or 0),
+        withdrawal_reason=designation.withdrawal_reason,
+    )
+
+
+def designation_of(
+    session: Session, *, public_id: str, moderator: User
+) -> DesignationRecord | None:
+    """The designation in force of an entry, for the moderators' review."""
+    project = _moderating(session, public_id, moderator)
+    designation = current_designation(session, project)
+    if designation is None:
+        return None
+    return designation_record(session, designation, public_id=project.public_id)
+
+
+# --- the public lists -------------------------------------------------------------
+
+
+def _in_force(session: Session, filters: GoodPracticeFilters) -> list[object]:
+    """The conditions: in force, of a published entry matching the catalog's
+    filters, designated in one of the years asked for."""
+    conditions: list[object] = [
+        col(GoodPractice.withdrawn_at).is_(None),
+        col(GoodPractice.project_id).in_(catalog.matching_ids(session, filters)),
+    ]
+    if filters.year:
+        conditions.append(col(GoodPractice.year).in_(filters.year))
+    return conditions
+
+
+def good_practices(session: Session, *, params: GoodPracticeParams) -> GoodPracticePage:
+    """The good practices matching `params`, newest designation first (unknown
+    codes are a 422, as in the catalog)."""
+    catalog.check_codes(session, params)
+    conditions = _in_force(session, params)
+    total = session.exec(
+        select(func.count()).select_from(GoodPractice).where(*conditions)  # type: ignore[arg-type]
+    ).one()
+    rows = session.exec(
+        select(GoodPractice, Project)
+        .join(Project, col(Project.id) == col(GoodPractice.project_id))
+        .where(*conditions)  # type: ignore[arg-type]
+        .order_by(col(GoodPractice.designated_at).desc(), col(GoodPractice.id).desc())
+        .offset((params.page - 1) * params.limit)
+        .limit(params.limit)
+    ).all()
+    entries = records.to_public(session, [project for _d, project in rows])
+    return GoodPracticePage(
+        items=[
+            GoodPracticePublic(
+                citation=citation_of(designation),
+                year=designation.year,
+                framework=designation.framework,
+                designated_at=designation.designated_at,
+                project=entry,
+            )
+            for (designation, _p), entry in zip(rows, entries, strict=True)
+        ],
+        total=total,
+    )
+
+
+def designation_years(session: Session) -> list[int]:
+    """The years of the designations in force of published entries, newest first."""
+    return list(
+        session.exec(
+            select(GoodPractice.year)
+            .join(Project, col(Project.id) == col(GoodPractice.project_id))
+            .where(col(GoodPractice.withdrawn_at).is_(None))
+            .where(projects.public_condition())
+            .distinct()
+            .order_by(col(GoodPractice.year).desc())
+        ).all()
+    )
+
+
+def count_good_practices(session: Session, *, filters: ProjectFilters) -> int:
+    """Published good practices among the entries matching `filters` (from the
+    catalog index, like the dashboard's other figures)."""
+    snap = catalog_index.snapshot(session)
+    chosen = filters.model_copy(update={"good_practice": [True]})
+    return len(
+        catalog_index.intersection(
+            snap, catalog_index.filter_sets(session, snap, chosen)
+        )
+    )
