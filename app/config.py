@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     # per day and per week (services.contact).
     contact_limit_per_day: RateLimit = "5/86400"
     contact_limit_per_week: RateLimit = "20/604800"
+    # Relations a person may propose per day (moderators are not counted).
+    relation_limit_per_day: RateLimit = "20/86400"
     # Problems a person may report with entries per day (services.reports).
     report_limit_per_day: RateLimit = "10/86400"
     # Relayed message bodies are deleted after this many days (`stocktaking

@@ -5,7 +5,7 @@ signature (`ModeratorUser`, `AdminUser`, ...)."""
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -67,6 +67,8 @@ def get_client_address(request: Request) -> str:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# An entry's public id in a path (`/projects/{project_id}/...`), API and pages.
+ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 SessionFactory = Annotated[Callable[[], Session], Depends(get_session_factory)]
 ClientAddress = Annotated[str, Depends(get_client_address)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

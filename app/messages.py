@@ -151,6 +151,10 @@ class ErrorCode(StrEnum):
     NOT_GOOD_PRACTICE = "NOT_GOOD_PRACTICE"
     CITATION_REQUIRED = "CITATION_REQUIRED"
     REPORT_CLOSED = "REPORT_CLOSED"
+    THREAD_NOT_FOUND = "THREAD_NOT_FOUND"
+    RELATION_NOT_FOUND = "RELATION_NOT_FOUND"
+    REPORT_NOT_FOUND = "REPORT_NOT_FOUND"
+    SAVED_SEARCH_NOT_FOUND = "SAVED_SEARCH_NOT_FOUND"
     CONTACT_UNREACHABLE = "CONTACT_UNREACHABLE"
     DESIGNATION_YEAR_AHEAD = "DESIGNATION_YEAR_AHEAD"
     TOO_MANY_SAVED_SEARCHES = "TOO_MANY_SAVED_SEARCHES"
@@ -254,6 +258,10 @@ RULE_MESSAGES: dict[str, str] = {
         "Write the citation in at least one language: why this is a good practice."
     ),
     ErrorCode.REPORT_CLOSED: N_("This report is already closed."),
+    ErrorCode.THREAD_NOT_FOUND: N_("No such conversation."),
+    ErrorCode.RELATION_NOT_FOUND: N_("No such relation."),
+    ErrorCode.REPORT_NOT_FOUND: N_("No such report."),
+    ErrorCode.SAVED_SEARCH_NOT_FOUND: N_("No such saved search."),
     ErrorCode.CONTACT_UNREACHABLE: N_(
         "This entry's team cannot be reached through the repository yet."
     ),
@@ -541,6 +549,35 @@ FLASH_MESSAGES: dict[str, str] = {
     "user_updated": N_("The account is updated."),
     "invited": N_("Invitation sent."),
     "mail_retried": N_("The email is queued again."),
+    # knowledge exchange (issue 14)
+    "message_sent": N_(
+        "Your message is on its way to the entry's team. Their answer will "
+        "appear here and you will get an email."
+    ),
+    "reply_sent": N_("Your answer is sent."),
+    "sender_blocked": N_("This person can no longer write to this entry."),
+    "thread_reported": N_("Thank you: the moderators will read this conversation."),
+    "sender_suspended": N_("The sender may no longer write to any entry."),
+    "suspension_lifted": N_("The sender may write to entry teams again."),
+    "designated": N_("The entry is designated a good practice."),
+    "designation_withdrawn": N_("The good-practice designation is withdrawn."),
+    "relation_proposed": N_(
+        "Relation proposed: it appears on both entries once the other side accepts it."
+    ),
+    "relation_accepted": N_("Relation accepted: both entries show it."),
+    "relation_declined": N_("Relation declined."),
+    "relation_withdrawn": N_("Proposal withdrawn."),
+    "followed": N_("You follow this entry: you will get an email when it changes."),
+    "unfollowed": N_("You no longer follow this entry."),
+    "search_saved": N_("Search saved: its alerts and feed are below."),
+    "search_updated": N_("The alert is updated."),
+    "search_deleted": N_("The saved search is deleted."),
+    "feed_renewed": N_("The feed has a new address: the old one no longer works."),
+    "unsubscribed": N_("Done: you will get no more of these emails."),
+    "problem_reported": N_(
+        "Thank you: the entry's team and the moderators are told of the problem."
+    ),
+    "report_closed": N_("The report is closed; its author is told."),
 }
 SET_PASSWORD_HEADINGS: dict[str, str] = {
     "reset": N_("Choose a new password"),
@@ -555,27 +592,8 @@ CONTACT_PURPOSE_LABELS: dict[str, str] = {
     "learn": N_("Learn from their experience"),
     "other": N_("Something else"),
 }
-FLASH_MESSAGES.update(
-    {
-        "message_sent": N_(
-            "Your message is on its way to the entry's team. Their answer will "
-            "appear here and you will get an email."
-        ),
-        "reply_sent": N_("Your answer is sent."),
-        "sender_blocked": N_("This person can no longer write to this entry."),
-        "thread_reported": N_("Thank you: the moderators will read this conversation."),
-        "sender_suspended": N_("The sender may no longer write to any entry."),
-        "suspension_lifted": N_("The sender may write to entry teams again."),
-    }
-)
 
 # Good practices (issue 14): the notices after a designation or withdrawal.
-FLASH_MESSAGES.update(
-    {
-        "designated": N_("The entry is designated a good practice."),
-        "designation_withdrawn": N_("The good-practice designation is withdrawn."),
-    }
-)
 
 # Relations between entries (issue 14): each read from one entry's side
 # (schemas.relations.RelationReading), the replication figure, the notices.
@@ -601,17 +619,6 @@ RELATION_CHOICES: dict[str, str] = {
 REPLICATED_IN_COUNTRIES = Np_(
     "Replicated in {count} country", "Replicated in {count} countries", counted="count"
 )
-FLASH_MESSAGES.update(
-    {
-        "relation_proposed": N_(
-            "Relation proposed: it appears on both entries once the other "
-            "side accepts it."
-        ),
-        "relation_accepted": N_("Relation accepted: both entries show it."),
-        "relation_declined": N_("Relation declined."),
-        "relation_withdrawn": N_("Proposal withdrawn."),
-    }
-)
 
 # Follows and alerts (issue 14): how often a saved search's digest comes, and
 # the notices.
@@ -620,17 +627,6 @@ ALERT_FREQUENCY_LABELS: dict[str, str] = {
     "weekly": N_("Once a week"),
     "monthly": N_("Once a month"),
 }
-FLASH_MESSAGES.update(
-    {
-        "followed": N_("You follow this entry: you will get an email when it changes."),
-        "unfollowed": N_("You no longer follow this entry."),
-        "search_saved": N_("Search saved: its alerts and feed are below."),
-        "search_updated": N_("The alert is updated."),
-        "search_deleted": N_("The saved search is deleted."),
-        "feed_renewed": N_("The feed has a new address: the old one no longer works."),
-        "unsubscribed": N_("Done: you will get no more of these emails."),
-    }
-)
 GOOD_PRACTICES_FEED_TITLE = N_(
     "Regional repository of AI initiatives in the Arab region: good practices"
 )
@@ -649,11 +645,3 @@ REPORT_STATUS_LABELS: dict[str, str] = {
     "closed": N_("Closed"),
     "all": N_("All reports"),  # the desk's tab of both
 }
-FLASH_MESSAGES.update(
-    {
-        "problem_reported": N_(
-            "Thank you: the entry's team and the moderators are told of the problem."
-        ),
-        "report_closed": N_("The report is closed; its author is told."),
-    }
-)

@@ -1,6 +1,9 @@
-"""Password hashing (argon2) and the secrets handed to users (stored hashed)."""
+"""Password hashing (argon2), the secrets handed to users (stored hashed) and
+the signed values of links that need no sign-in (HMAC under the secret key)."""
 
+import base64
 import hashlib
+import hmac
 import secrets
 
 from pwdlib import PasswordHash
@@ -33,3 +36,30 @@ def new_secret() -> str:
 def hash_secret(secret: str) -> str:
     """What is stored for a secret: its SHA-256, so a database leak reveals none."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+SIGNATURE_BYTES = 16  # 128 bits of the HMAC-SHA256 in a signed value
+
+
+def _signature(key: str, purpose: str, payload: str) -> str:
+    digest = hmac.new(
+        key.encode(), f"{purpose}:{payload}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:SIGNATURE_BYTES]).decode().rstrip("=")
+
+
+def sign(key: str, purpose: str, payload: str) -> str:
+    """`payload`, a dash and its HMAC for `purpose` under `key` (the secret
+    key): a link that names what it is for and cannot be forged or altered.
+    `payload` must not contain a dash."""
+    return f"{payload}-{_signature(key, purpose, payload)}"
+
+
+def verify(key: str, purpose: str, signed: str) -> str | None:
+    """What `signed` names, if `sign` made it with `key` for `purpose`; else
+    None (compared in constant time)."""
+    payload, dash, signature = signed.partition("-")
+    expected = _signature(key, purpose, payload)
+    if not dash or not hmac.compare_digest(signature.encode(), expected.encode()):
+        return None
+    return payload

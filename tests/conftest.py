@@ -30,6 +30,14 @@ from tests.support.databases import (
 from tests.support.postgres import postgres_server
 from tests.support.smtp import SmtpServer
 
+pytest_plugins = [
+    "tests.fixtures.alerts",
+    "tests.fixtures.contact",
+    "tests.fixtures.good_practices",
+    "tests.fixtures.relations",
+    "tests.fixtures.reports",
+]
+
 BACKENDS = ["sqlite", "postgresql"]
 # No search warm-up thread in the apps and served processes of the tests: it
 # would read each test's database while the test changes and drops it (its

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, ProjectId, SessionDep, SettingsDep
 from app.errors import responses
 from app.schemas.subscriptions import (
     FollowPublic,
@@ -16,7 +16,6 @@ from app.services import subscriptions
 
 router = APIRouter(tags=["exchange"])
 
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 SearchId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

@@ -5,8 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
 
-from app.api.projects import ProjectId
-from app.deps import CurrentUser, ModeratorUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, ModeratorUser, ProjectId, SessionDep, SettingsDep
 from app.errors import responses
 from app.i18n import request_locale
 from app.schemas.contact import (

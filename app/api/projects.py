@@ -3,10 +3,16 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response, StreamingResponse
 
-from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
+from app.deps import (
+    ContributingUser,
+    CurrentUser,
+    ProjectId,
+    SessionDep,
+    SettingsDep,
+)
 from app.errors import responses
 from app.i18n import request_locale
 from app.schemas.project import (
@@ -19,8 +25,6 @@ from app.schemas.search import ExportParams, ProjectSearchPage, SearchParams
 from app.services import exports, projects, revisions, search
 
 router = APIRouter(prefix="/projects", tags=["projects"])
-
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
 @router.get(

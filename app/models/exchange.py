@@ -258,7 +258,7 @@ class SavedSearch(SQLModel, table=True):
     # A random nonce of the private Atom feed: its address carries an HMAC of
     # the id and this nonce under the secret key (services.subscriptions), so
     # it is shown again on request; a new nonce retires the old address.
-    feed_token_hash: str = Field(max_length=64, unique=True)
+    feed_nonce: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -6,36 +6,23 @@ needs no sign-in, nothing secret is stored, and it cannot be guessed or
 altered. Changing `secret_key` retires every link handed out.
 """
 
-import base64
-import hashlib
 import hmac
 
+from app import security
 from app.config import Settings
 from app.models.exchange import SavedSearch
 
-SIGNATURE_BYTES = 16  # 128 bits of the HMAC in each link
 UNSUBSCRIBE = "unsubscribe"
 
 
-def _signature(settings: Settings, purpose: str, payload: str) -> str:
-    digest = hmac.new(
-        settings.secret_key.encode(), f"{purpose}:{payload}".encode(), hashlib.sha256
-    ).digest()
-    return base64.urlsafe_b64encode(digest[:SIGNATURE_BYTES]).decode().rstrip("=")
-
-
 def signed(settings: Settings, purpose: str, payload: str) -> str:
-    """`payload`, a dash and its signature for `purpose`."""
-    return f"{payload}-{_signature(settings, purpose, payload)}"
+    """`payload`, a dash and its signature for `purpose` (app/security.py)."""
+    return security.sign(settings.secret_key, purpose, payload)
 
 
 def verified(settings: Settings, purpose: str, token: str) -> str | None:
     """What `token` names, if it was signed here for `purpose`; else None."""
-    payload, dash, signature = token.partition("-")
-    expected = _signature(settings, purpose, payload)
-    if not dash or not hmac.compare_digest(signature.encode(), expected.encode()):
-        return None
-    return payload
+    return security.verify(settings.secret_key, purpose, token)
 
 
 def search_payload(search: SavedSearch) -> str:
@@ -58,7 +45,7 @@ def unsubscribe_url(settings: Settings, payload: str) -> str:
 def feed_token(settings: Settings, search: SavedSearch) -> str:
     """The secret part of the private feed's address: the id, and an HMAC of
     the id and the search's nonce (a new nonce retires the old address)."""
-    return signed(settings, f"feed:{search.feed_token_hash}", str(search.id))
+    return signed(settings, f"feed:{search.feed_nonce}", str(search.id))
 
 
 def is_feed_token(settings: Settings, search: SavedSearch, token: str) -> bool:

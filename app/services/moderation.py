@@ -85,6 +85,12 @@ REASON_REQUIRED = frozenset(
 )
 
 
+def require_moderator(user: User) -> None:
+    """Refuse (403) anyone but a moderator or an admin."""
+    if not user.can(Permission.PROJECT_MODERATE):
+        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
+
+
 def may_act(user: User, project: Project, action: ModerationAction) -> bool:
     if action in SUBMITTER_ACTIONS:
         return projects.is_submitter(user, project)

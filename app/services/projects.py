@@ -99,6 +99,17 @@ def find_project(session: Session, public_id: str, viewer: User | None) -> Proje
     return project
 
 
+def find_published(session: Session, public_id: str, viewer: User | None) -> Project:
+    """A published entry, for an act only a published entry allows (writing to
+    its team, relating to it, following, reporting, designating): 404 when
+    `viewer` may not see it, 409 NOT_PUBLISHED when they may but it is not
+    published (its own team, a moderator)."""
+    project = find_project(session, public_id, viewer)
+    if project.status != ProjectStatus.APPROVED:
+        raise Conflict(ErrorCode.NOT_PUBLISHED, loc=("path", "project_id"))
+    return project
+
+
 def find_for_work(session: Session, public_id: str, user: User) -> Project:
     """The entry, if `user` works on it: 404 if unseen, 403 if only public to them."""
     project = find_project(session, public_id, user)

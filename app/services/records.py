@@ -256,7 +256,8 @@ def write_record(session: Session, project: Project, data: ProjectDraft) -> None
 # --- reading ------------------------------------------------------------------
 
 
-def _localized(project: Project, field: str) -> LocalizedText:
+def localized(project: Project, field: str) -> LocalizedText:
+    """A translated field of a stored entry (`title`, ...) in every language."""
     return LocalizedText(
         ar=getattr(project, f"{field}_ar"),
         en=getattr(project, f"{field}_en"),
@@ -371,7 +372,7 @@ def _public_fields(
         "id": project.public_id,
         "is_sample": project.is_sample,
         "original_language": project.original_language,
-        **{field: _localized(project, field) for field in TRANSLATED_FIELDS},
+        **{field: localized(project, field) for field in TRANSLATED_FIELDS},
         "keywords": project.keywords,
         "lead_organization": _organization(project),
         "partners": [

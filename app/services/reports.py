@@ -120,7 +120,7 @@ def report_problem(
 
 def _context(project: Project, report: ProblemReport, language: str) -> dict[str, Any]:
     return {
-        "title": notifications._title(project, language),
+        "title": notifications.title_in(project, language),
         "kind": PROBLEM_KIND_LABELS[report.kind],  # translated by the template
         "details": report.details,
     }
@@ -130,10 +130,10 @@ def _team(session: Session, project: Project) -> list[User | mail.Recipient]:
     """Who answers for the entry: its owner and its contact person (one mail
     if they share an address); the country's focal points, who may edit it,
     when no active account owns it."""
-    owner = notifications._submitters(session, project)
+    owner = notifications.submitters(session, project)
     team: list[User | mail.Recipient] = list(owner)
     if not owner:
-        team += notifications._focal_points(session, project.home_country_iso2)
+        team += notifications.focal_points(session, project.home_country_iso2)
     if project.contact_email:
         team.append(
             mail.Recipient(
@@ -187,7 +187,7 @@ def _mail_desk(
     settings: Settings,
 ) -> None:
     link = f"{settings.public_base_url}/moderation/reports/{report.id}"
-    moderators = notifications._moderators(session)
+    moderators = notifications.moderators(session)
     for moderator in _each_address(moderators, exclude=reporter):
         language = moderator.preferred_language
         mail.queue(

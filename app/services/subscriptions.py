@@ -8,7 +8,6 @@ stopped by a signed one-click link (services.alert_links), without sign-in.
 """
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app import security
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, ErrorCode, InvalidInput, NotFound
@@ -264,7 +264,7 @@ def save_search(
         language=data.language or user.preferred_language,
         last_sent_at=now,
         created_at=now,
-        feed_token_hash=secrets.token_hex(32),
+        feed_nonce=security.new_secret(),
     )
     session.add(search)
     session.commit()
@@ -314,7 +314,7 @@ def renew_feed(
 ) -> SavedSearchPublic:
     """Give the private feed a new address (the old one was shared)."""
     search = _own_search(session, user, search_id)
-    search.feed_token_hash = secrets.token_hex(32)
+    search.feed_nonce = security.new_secret()
     session.add(search)
     session.commit()
     session.refresh(search)

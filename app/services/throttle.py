@@ -66,6 +66,30 @@ def check(
         )
 
 
+def check_all(
+    session: Session,
+    *,
+    key: str,
+    limits: list[Limit],
+    code: ErrorCode,
+    now: datetime | None = None,
+) -> Limit:
+    """Refuse (429 `code`, with Retry-After, the limit's number of attempts as
+    `limit` and the wait in `minutes`) when `key` has used up any of `limits`;
+    the longest window, the one to `record` the attempt in."""
+    for limit in limits:
+        try:
+            check(session, key=key, limit=limit, now=now)
+        except TooManyRequests as refused:
+            raise TooManyRequests(
+                code,
+                retry_after=refused.retry_after,
+                limit=limit.attempts,
+                minutes=max(1, math.ceil(refused.retry_after / 60)),
+            ) from refused
+    return max(limits, key=lambda limit: limit.seconds)
+
+
 def record(
     session: Session, *, key: str, limit: Limit, now: datetime | None = None
 ) -> int:

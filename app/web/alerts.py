@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, OptionalUser, ProjectId, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.i18n import list_separator, request_locale, translate
 from app.languages import LANGUAGES
@@ -39,7 +39,6 @@ from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, pars
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 SearchId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Token = Annotated[str, Path(max_length=200)]
 ALERTS = "/me/alerts"

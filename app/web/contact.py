@@ -13,7 +13,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import CurrentUser, ModeratorUser, OptionalUser, SessionDep, SettingsDep
+from app.deps import (
+    CurrentUser,
+    ModeratorUser,
+    OptionalUser,
+    ProjectId,
+    SessionDep,
+    SettingsDep,
+)
 from app.errors import DomainError
 from app.i18n import request_locale
 from app.models import User
@@ -25,7 +32,6 @@ from app.web.forms import FormInvalid, PostedFormDep, parse
 from app.web.rendering import see_other
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 ThreadId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Token = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[\w-]+$")]
 

@@ -3,11 +3,11 @@ and comments. Decisions go through the workflow services, as over the API."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
-from app.deps import ModeratorUser, SessionDep, SettingsDep
+from app.deps import ModeratorUser, ProjectId, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.i18n import request_locale, translate
 from app.messages import (
@@ -42,7 +42,6 @@ from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, pars
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 
 @router.get("/moderation", name="moderation_queue_page", response_class=HTMLResponse)

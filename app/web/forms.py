@@ -5,6 +5,8 @@ the same rules and get the same (translated) messages.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -91,6 +93,39 @@ def field_errors(error: ValidationError | DomainError, locale: str) -> Errors:
         loc = [str(part) for part in entry["loc"]]
         errors[error_key(loc[1:] if prefixed else loc)].append(entry["msg"])
     return dict(errors)
+
+
+class Refusal:
+    """What `form_errors` caught: the field errors, empty when all went well."""
+
+    def __init__(self) -> None:
+        self.errors: Errors = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+@contextmanager
+def form_errors(locale: str) -> Iterator[Refusal]:
+    """Run a form's parse and service call; a form that does not parse, or a
+    422 of the service, becomes field errors to show again (any other domain
+    error goes on to its error page).
+
+        with form_errors(locale) as refused:
+            service.act(session, data=parse(Schema, fields, locale))
+        if not refused:
+            return see_other(...)
+        return render_again(errors=refused.errors)
+    """
+    refusal = Refusal()
+    try:
+        yield refusal
+    except FormInvalid as invalid:
+        refusal.errors = invalid.errors
+    except DomainError as error:
+        if error.status_code != 422:
+            raise
+        refusal.errors = field_errors(error, locale)
 
 
 def error_key(loc: list[str]) -> str:

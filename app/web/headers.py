@@ -66,6 +66,15 @@ HSTS = "max-age=31536000; includeSubDomains"
 # Files that answer the same bytes to everyone: a signed-in visitor's cookie
 # does not make them private, and no-store would refetch them on every page.
 PUBLIC_FILES = "/static/"
+# Addresses that carry a secret in their path (the team's link to a relayed
+# conversation, an alert's unsubscribe link, a private feed): never sent on as
+# a Referer, never indexed, never cached.
+SECRET_PATHS = ("/messages/reply/", "/alerts/unsubscribe/", "/feeds/saved/")
+SECRET_PATH_HEADERS = {
+    "referrer-policy": "no-referrer",
+    "x-robots-tag": "noindex, nofollow",
+    "cache-control": "no-store",
+}
 
 
 def _carries_credentials(request: Headers) -> bool:
@@ -77,8 +86,13 @@ def _carries_credentials(request: Headers) -> bool:
     )
 
 
-def secure_headers(response: MutableHeaders, *, https: bool, private: bool) -> None:
+def secure_headers(
+    response: MutableHeaders, *, https: bool, private: bool, secret_path: bool = False
+) -> None:
     """Add the security headers `response` lacks (a route's own values stay)."""
+    if secret_path:
+        for name, value in SECRET_PATH_HEADERS.items():
+            response[name] = value
     media_type = response.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "text/html":
         csp, framing = PAGE_POLICY, "DENY"
@@ -111,11 +125,15 @@ class SecurityHeaders:
         private = _carries_credentials(Headers(scope=scope)) and not str(
             scope["path"]
         ).startswith(PUBLIC_FILES)
+        secret_path = str(scope["path"]).startswith(SECRET_PATHS)
 
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 secure_headers(
-                    MutableHeaders(scope=message), https=https, private=private
+                    MutableHeaders(scope=message),
+                    https=https,
+                    private=private,
+                    secret_path=secret_path,
                 )
             await send(message)
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import CurrentUser, ModeratorUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, ModeratorUser, ProjectId, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.i18n import request_locale, translate
 from app.messages import (
@@ -32,7 +32,6 @@ from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, pars
 from app.web.rendering import format_number, render, see_other
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 RelationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FLASHES: dict[RelationAction, str] = {
     "accept": "relation_accepted",

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import CurrentUser, ModeratorUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, ModeratorUser, ProjectId, SessionDep, SettingsDep
 from app.errors import DomainError
 from app.i18n import request_locale, translate
 from app.messages import PROBLEM_KIND_LABELS, REPORT_STATUS_LABELS
@@ -22,7 +22,6 @@ from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, pars
 from app.web.rendering import render, see_other, text_in
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 DESK = "/moderation/reports"
 # The desk's tabs: a report status, or every report.

@@ -8,14 +8,14 @@ record). Either way a form with errors comes back with status 422, every typed
 value in place and each message next to its field.
 """
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.deps import ContributingUser, CurrentUser, SessionDep, SettingsDep
+from app.deps import ContributingUser, CurrentUser, ProjectId, SessionDep, SettingsDep
 from app.errors import DomainError, ErrorCode, InvalidInput, PermissionDenied
 from app.i18n import request_locale, translate
 from app.messages import ACTION_BUTTONS, HISTORY_LINES, STATUS_NAMES
@@ -34,7 +34,6 @@ from app.web.forms import (
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
-ProjectId = Annotated[str, Path(max_length=32, pattern=r"^[0-9A-Za-z]+$")]
 
 # The submitter-side actions a "my entries" row may offer, besides edit.
 OWNER_ACTIONS = ("submit", "withdraw", "endorse")

@@ -1,6 +1,7 @@
 """The public pages' views: what a page shows, shaped from the services'
 answers (app/web/pages.py's routes call these and render)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from string import Formatter
 from typing import Annotated, Any, TypeVar
@@ -81,6 +82,17 @@ def home_lists(
             }
             for sdg in taxonomy.list_sdgs(session)
         ],
+    }
+
+
+def page_links(page: int, pages: int, link: Callable[[int], str]) -> dict[str, Any]:
+    """The previous and next links of a numbered listing (None at either end),
+    drawn by includes/_pages.html; `link(n)` is the address of page n."""
+    return {
+        "page": page,
+        "pages": pages,
+        "previous": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
     }
 
 

@@ -77,7 +77,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("last_sent_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("feed_token_hash", sa.String(length=64), nullable=False),
+        sa.Column("feed_nonce", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
@@ -87,7 +87,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_search")),
         sa.UniqueConstraint(
-            "feed_token_hash", name=op.f("uq_saved_search_feed_token_hash")
+            "feed_nonce", name=op.f("uq_saved_search_feed_nonce")
         ),
     )
     with op.batch_alter_table("saved_search", schema=None) as batch_op:
