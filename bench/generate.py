@@ -68,7 +68,7 @@ from app.schemas.project import (
 )
 from app.services import projects as project_service
 from app.services import records, taxonomy
-from bench import corpus
+from bench import corpus, exchange
 from bench.corpus import ENGLISH_WORD, FREQUENT_WORD, RARE_WORD, Texts, Zipf
 from seeds.taxonomy_loader import load_taxonomies
 
@@ -365,6 +365,9 @@ def draw_entry(seed: int, number: int, pools: Pools) -> Entry:
     """Entry `number` of seed `seed` (the same whatever else is generated)."""
     rng = random.Random(f"{seed}:{number}")
     draft = draw_draft(rng, pools)
+    # From a stream of its own: the entries' other draws stay what they were.
+    offers = exchange.draw_offers(random.Random(f"{seed}:{number}:offers"))
+    draft = draft.model_copy(update={"offers": offers})
     created_at = AS_OF - timedelta(seconds=rng.randrange(2 * 86_400, 540 * 86_400))
     submitted_at = created_at + timedelta(seconds=rng.randrange(20 * 86_400))
     decided_at = min(
@@ -379,6 +382,7 @@ def draw_entry(seed: int, number: int, pools: Pools) -> Entry:
 
 PROJECT_TABLE: Table = SQLModel.metadata.tables["project"]
 PARTNER_TABLE: Table = SQLModel.metadata.tables["project_partner"]
+OFFER_TABLE: Table = SQLModel.metadata.tables["project_offer"]
 LINK_TABLES: dict[str, Table] = {
     link.field: SQLModel.metadata.tables[str(link.table.__tablename__)]
     for link in records.LINKS
@@ -394,6 +398,7 @@ class Batch:
     links: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {name: [] for name in LINK_TABLES}
     )
+    offers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def workflow_columns(entry: Entry, project_id: int) -> dict[str, Any]:
@@ -427,6 +432,7 @@ def add_entry(batch: Batch, entry: Entry, project_id: int) -> None:
     batch.partners += [{"project_id": project_id, **row} for row in rows.partners]
     for name, link_rows in rows.links.items():
         batch.links[name] += [{"project_id": project_id, **row} for row in link_rows]
+    batch.offers += [{"project_id": project_id, **row} for row in rows.offers]
 
 
 def build_batch(
@@ -471,6 +477,7 @@ def insert_batch(session: Session, batch: Batch) -> None:
     write = _insert if sqlite else _copy
     tables = [(PROJECT_TABLE, batch.projects), (PARTNER_TABLE, batch.partners)]
     tables += [(LINK_TABLES[name], rows) for name, rows in batch.links.items()]
+    tables.append((OFFER_TABLE, batch.offers))
     with _change_log_triggers_off(session) if sqlite else nullcontext():
         for table, rows in tables:
             if rows:
@@ -601,6 +608,7 @@ def generate(
         for batch in _batches(seed, vocabulary, chunks, ids, workers):
             insert_batch(session, batch)
             bar.update(len(batch.projects))
+    exchange.add_exchange(session, seed=seed)
     refresh_catalog_index(session)
     return projects
 

@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "data" / "bench"  # data/ is git-ignored
 BACKENDS = ("sqlite", "postgresql")
 # bench/ modules that decide what the generated data holds.
-GENERATOR_MODULES = ("generate", "corpus")
+GENERATOR_MODULES = ("generate", "corpus", "exchange")
 FEW_SAMPLES = 10  # fewer measured requests than this: said in the notes
 # The service may build in-memory structures before it answers.
 STARTUP_SECONDS = 600

@@ -125,10 +125,10 @@ def scenarios(probe: Probe) -> list[Scenario]:
     listing = "/api/v1/projects"
     words = probe.words
     return [
-        Scenario("listing", "API listing, no filter (8 facets)", (listing,), 30),
+        Scenario("listing", "API listing, no filter (10 facets)", (listing,), 30),
         Scenario(
             "listing_filtered",
-            f"API listing {ACTION_LINE} + {probe.country} (8 facets)",
+            f"API listing {ACTION_LINE} + {probe.country} (10 facets)",
             (_url(listing, **filtered_listing_query(probe)),),
             30,
         ),
@@ -212,6 +212,20 @@ def scenarios(probe: Probe) -> list[Scenario]:
             (_url("/dashboard", **filtered_listing_query(probe)),),
         ),
         Scenario("map_page", "HTML map page", ("/map",)),
+        Scenario(
+            "good_practices_page", "HTML good practices page", ("/good-practices",)
+        ),
+        Scenario(
+            "listing_good_practice",
+            "API listing good_practice=true + offer=open_to_replication",
+            (_url(listing, good_practice="true", offer="open_to_replication"),),
+            30,
+        ),
+        Scenario(
+            "knowledge_flows",
+            "API knowledge-flows matrix",
+            ("/api/v1/stats/knowledge-flows",),
+        ),
         Scenario(
             "country_profile",
             f"HTML country profile /countries/{probe.country}",

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from app import analysis, folding
 from app.models import ProjectStatus
 from app.schemas.project import ProjectCreate, ProjectDraft
-from app.services import filters, projects, records
+from app.schemas.search import SearchParams
+from app.services import filters, projects, records, search
 from bench import corpus, generate
 from tests.support.databases import Database
 
@@ -113,6 +114,30 @@ class TestBulkPath:
         assert all(p["search_document"] for p in bulk["projects"])
         assert sum(map(len, bulk["partners"])) > 0
         assert all(bulk[name] for name in generate.LINK_TABLES)
+
+    def test_a_larger_catalog_has_good_practices_relations_and_contacts(
+        self, db: Database
+    ) -> None:
+        with db.make_session() as session:
+            generate.generate(session, projects=1_000, seed=SEED)
+            counts = {
+                table: session.execute(
+                    text(f"SELECT count(*) FROM {table}")
+                ).scalar_one()
+                for table in (
+                    "good_practice",
+                    "project_relation",
+                    "contact_thread",
+                    "project_offer",
+                )
+            }
+            found = search.search_projects(
+                session, params=SearchParams(good_practice=[True]), locale="en"
+            )
+        assert counts["good_practice"] == found.total == 10  # 1 %
+        assert counts["project_offer"] > 100  # one entry in four has some
+        assert counts["contact_thread"] == 2  # 0.2 %
+        assert 0 < counts["project_relation"] <= 3  # 0.3 %, between countries
 
     def test_workflow_columns_are_plausible(self, db: Database) -> None:
         with db.make_session() as session:
