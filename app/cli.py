@@ -15,8 +15,9 @@ from app.db import make_engine, utcnow
 from app.errors import DomainError, translate_validation_errors
 from app.models import Language, Role
 from app.schemas.user import AccountIn
-from app.services import accounts, catalog_index, contact, digests, mail
+from app.services import accounts, catalog_index, contact_measures, digests, mail
 from seeds.demo import load_demo
+from seeds.demo_exchange import load_exchange
 from seeds.taxonomy_loader import load_taxonomies
 
 cli = typer.Typer(
@@ -59,6 +60,9 @@ def seed(
             )
         if demo:
             typer.echo(f"sample projects: {load_demo(session)} added")
+            typer.echo(
+                f"sample good practices and relations: {load_exchange(session)} added"
+            )
     engine.dispose()
 
 
@@ -155,17 +159,19 @@ def prune_catalog_log(
 def prune_messages() -> None:
     """Delete the text of relayed messages older than the retention setting
     (STOCKTAKING_CONTACT_RETENTION_DAYS, default 180; run it daily, e.g. from
-    cron). Who wrote to which entry, when and why stays for the log."""
+    cron), and blank the relayed emails' text and Reply-To in the outbox once
+    sent. Who wrote to which entry, when and why stays for the log."""
     settings = get_settings()
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
-        pruned = contact.prune_bodies(
+        pruned = contact_measures.prune_bodies(
             session, older_than_days=settings.contact_retention_days
         )
     engine.dispose()
     typer.echo(
-        f"messages: {pruned} texts of more than "
-        f"{settings.contact_retention_days} days deleted"
+        f"messages: {pruned.messages} texts of more than "
+        f"{settings.contact_retention_days} days deleted, "
+        f"{pruned.mails} relayed emails blanked"
     )
 
 
@@ -175,7 +181,8 @@ def send_digests(
         str | None,
         typer.Option(
             "--now",
-            help="Send as of this time (ISO 8601; UTC without a zone). Default: now.",
+            help="Send as of this time, not in the future (ISO 8601; UTC "
+            "without a zone). Default: now.",
         ),
     ] = None,
 ) -> None:
@@ -188,6 +195,12 @@ def send_digests(
         raise typer.BadParameter(f"not an ISO 8601 time: {now}") from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if moment > utcnow():
+        raise typer.BadParameter(
+            f"{now} is in the future: the entries published until then would "
+            "be in no digest",
+            param_hint="'--now'",
+        )
     settings = get_settings()
     engine = make_engine(settings.database_url)
     with Session(engine) as session:

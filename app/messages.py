@@ -159,6 +159,8 @@ class ErrorCode(StrEnum):
     DESIGNATION_YEAR_AHEAD = "DESIGNATION_YEAR_AHEAD"
     TOO_MANY_SAVED_SEARCHES = "TOO_MANY_SAVED_SEARCHES"
     REPORT_LIMIT_REACHED = "REPORT_LIMIT_REACHED"
+    CONTACT_MESSAGE_LIMIT_REACHED = "CONTACT_MESSAGE_LIMIT_REACHED"
+    RELATION_LIMIT_REACHED = "RELATION_LIMIT_REACHED"
 
 
 # The project's own rules (raised as PydanticCustomError or DomainError).
@@ -271,6 +273,14 @@ RULE_MESSAGES: dict[str, str] = {
     ),
     ErrorCode.REPORT_LIMIT_REACHED: N_(
         "You have reported {limit} problems in this period, the most allowed. "
+        "Wait {minutes} min and try again."
+    ),
+    ErrorCode.CONTACT_MESSAGE_LIMIT_REACHED: N_(
+        "You have sent {limit} messages in this period, the most allowed. "
+        "Wait {minutes} min and try again."
+    ),
+    ErrorCode.RELATION_LIMIT_REACHED: N_(
+        "You have proposed {limit} relations in this period, the most allowed. "
         "Wait {minutes} min and try again."
     ),
 }

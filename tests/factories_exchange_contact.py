@@ -1,17 +1,18 @@
-"""Factories for the contact tests: a sender, a first message, the team's link."""
+"""Helpers of the contact tests: a sender, a first message, the team's link.
+Their fixtures are in tests/fixtures/contact.py."""
 
 import re
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.config import Settings
-from app.models import ContactPurpose, OutboxMessage, Project, Role, User
+from app.models import ContactPurpose, Project, User
 from app.schemas.contact import TeamMessageIn
-from app.services import contact
+from app.services import contact, contact_log
 from app.services.contact import Access
-from tests.factories import make_user
+from tests.factories_exchange import make_reader, outbox
 
 SETTINGS = Settings(environment="test", public_base_url="https://repo.example")
 TEAM_CONTACT = "private-contact@example.org"  # tests.factories.project_data's
@@ -24,10 +25,7 @@ def make_sender(
 ) -> User:
     """A verified Jordanian contributor of a ministry: the one who writes."""
     overrides.setdefault("full_name", "Rania Haddad")
-    overrides.setdefault("country", "JO")
-    sender = make_user(
-        session, role=Role.CONTRIBUTOR, email=email or SENDER_EMAIL, **overrides
-    )
+    sender = make_reader(session, email=email or SENDER_EMAIL, **overrides)
     sender.organization = "Ministry of Digital Economy (fictional)"
     session.add(sender)
     session.commit()
@@ -68,21 +66,21 @@ def write(
     )
 
 
-def outbox(session: Session, kind: str | None = None) -> list[OutboxMessage]:
-    session.expire_all()
-    query = select(OutboxMessage).order_by(col(OutboxMessage.id))
-    if kind is not None:
-        query = query.where(OutboxMessage.kind == kind)
-    return list(session.exec(query).all())
-
-
 def team_token(session: Session) -> str:
     """The secret of the newest link mailed to the team."""
+    session.expire_all()
     relayed = [
-        m
-        for m in outbox(session)
-        if m.kind in (contact.RELAY_KIND, contact.FOLLOW_UP_KIND)
+        mailed
+        for mailed in outbox(session)
+        if mailed.kind in (contact.RELAY_KIND, contact.FOLLOW_UP_KIND)
     ]
     found = LINK.search(relayed[-1].body)
     assert found, relayed[-1].body
     return found.group(1)
+
+
+def team_access(session: Session, *, now: datetime | None = None) -> Access:
+    """The team's access from the newest mailed link."""
+    return contact_log.access_by_token(
+        session, token=team_token(session), settings=SETTINGS, now=now
+    )

@@ -12,7 +12,7 @@ from app.schemas.subscriptions import (
     SavedSearchPublic,
     SavedSearchUpdate,
 )
-from app.services import subscriptions
+from app.services import saved_searches, subscriptions
 
 router = APIRouter(tags=["exchange"])
 
@@ -29,7 +29,7 @@ def list_saved_searches(
     session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> list[SavedSearchPublic]:
     """The newest first, each with its private feed's address."""
-    return subscriptions.list_saved_searches(session, user=user, settings=settings)
+    return saved_searches.list_saved_searches(session, user=user, settings=settings)
 
 
 @router.post(
@@ -50,7 +50,7 @@ def create_saved_search(
     of the entries published since the last one comes `frequency`, in
     `language` (default: the account's); every digest has a one-click
     unsubscribe link. 409 past 50 saved searches."""
-    return subscriptions.save_search(session, user=user, data=data, settings=settings)
+    return saved_searches.save_search(session, user=user, data=data, settings=settings)
 
 
 @router.patch(
@@ -66,8 +66,24 @@ def update_saved_search(
     search_id: SearchId,
     data: SavedSearchUpdate,
 ) -> SavedSearchPublic:
-    return subscriptions.update_saved_search(
+    return saved_searches.update_saved_search(
         session, user=user, search_id=search_id, data=data, settings=settings
+    )
+
+
+@router.post(
+    "/me/saved-searches/{search_id}/feed",
+    name="renew_saved_search_feed",
+    summary="Give a saved search's private feed a new address",
+    responses=responses(401, 404, 422),
+)
+def renew_saved_search_feed(
+    session: SessionDep, settings: SettingsDep, user: CurrentUser, search_id: SearchId
+) -> SavedSearchPublic:
+    """For an address that was shared: `feed_url` is new, and the old
+    address answers 404 from now on."""
+    return saved_searches.renew_feed(
+        session, user=user, search_id=search_id, settings=settings
     )
 
 
@@ -81,7 +97,7 @@ def update_saved_search(
 def delete_saved_search(
     session: SessionDep, user: CurrentUser, search_id: SearchId
 ) -> None:
-    subscriptions.delete_saved_search(session, user=user, search_id=search_id)
+    saved_searches.delete_saved_search(session, user=user, search_id=search_id)
 
 
 @router.get(

@@ -26,7 +26,7 @@ from app.schemas.relations import (
     ReplicatedPage,
     ReplicatedParams,
 )
-from app.services import flows, relations, replications
+from app.services import flows, related_entries, relations, replications
 
 router = APIRouter(tags=["exchange"])
 RelationId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -46,7 +46,7 @@ def get_project_relations(
     countries it was replicated. The public sees relations to published
     entries only; the two teams and the moderators also see the proposals
     waiting, the notes, and the `actions` open to them."""
-    return relations.project_relations(session, public_id=project_id, viewer=user)
+    return related_entries.project_relations(session, public_id=project_id, viewer=user)
 
 
 @router.post(
@@ -54,7 +54,7 @@ def get_project_relations(
     name="propose_relation",
     summary="Propose a relation to another entry",
     status_code=status.HTTP_201_CREATED,
-    responses=responses(401, 403, 404, 409, 422),
+    responses=responses(401, 403, 404, 409, 422, 429),
 )
 def propose_relation(
     session: SessionDep,
@@ -66,7 +66,8 @@ def propose_relation(
     """For this entry's team (any status) or a moderator. `other` is a
     published entry's id or address; `relation` reads from this entry's side.
     The other side's team is mailed and answers; 409 if the two entries are
-    already related this way (or it waits)."""
+    already related this way (or it waits); 429 RELATION_LIMIT_REACHED past
+    `STOCKTAKING_RELATION_LIMIT_PER_DAY` (moderators are not counted)."""
     return relations.propose(
         session, public_id=project_id, data=proposal, by=user, settings=settings
     )
@@ -116,7 +117,7 @@ def list_replicated_projects(
 def list_proposed_relations(
     session: SessionDep, moderator: ModeratorUser
 ) -> list[ProposedRelation]:
-    return relations.waiting_relations(session, moderator=moderator)
+    return related_entries.waiting_relations(session, moderator=moderator)
 
 
 @router.get(

@@ -255,9 +255,10 @@ class SavedSearch(SQLModel, table=True):
     )
     # Digests cover entries published after this moment.
     last_sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    # A random nonce of the private Atom feed: its address carries an HMAC of
-    # the id and this nonce under the secret key (services.subscriptions), so
-    # it is shown again on request; a new nonce retires the old address.
+    # The private Atom feed's random nonce: the feed's address is the id
+    # signed for this nonce under the secret key (services.alert_links). It
+    # can be shown again, yet the database alone cannot open the feed; a new
+    # nonce retires the old address.
     feed_nonce: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -4,7 +4,7 @@ conversation, the moderators' log. No shape here holds an email address."""
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.models.exchange import (
     MESSAGE_MAX_CHARS,
@@ -62,6 +62,24 @@ class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason | None = None
+
+
+class SuspensionIn(BaseModel):
+    """A moderator suspends a sender (the id the log shows) from writing to
+    any entry's team."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    reason: Reason | None = None
+
+
+class SuspensionPublic(BaseModel):
+    """A sender's suspension (no address)."""
+
+    sender_id: int
+    reason: str | None
+    created_at: datetime
 
 
 class ContactSender(BaseModel):

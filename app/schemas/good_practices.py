@@ -10,9 +10,9 @@ from app.models.exchange import (
     FRAMEWORK_MAX_CHARS,
     REASON_MAX_CHARS,
 )
-from app.schemas.common import MULTI_LINE, SINGLE_LINE, LocalizedText
+from app.schemas.common import MULTI_LINE, SINGLE_LINE
 from app.schemas.moderation import Person
-from app.schemas.project import ProjectPublic
+from app.schemas.project import GoodPracticeSummary, ProjectPublic
 from app.schemas.search import MAX_PAGE_NUMBER, Filter, ProjectFilters
 
 # The first year a designation may carry; the last is next year (checked by
@@ -48,15 +48,11 @@ class WithdrawalIn(BaseModel):
     reason: Reason | None = None
 
 
-class DesignationRecord(BaseModel):
+class DesignationRecord(GoodPracticeSummary):
     """A designation as moderators see it: who designated and withdrew it."""
 
     id: int
     project_id: str
-    citation: LocalizedText
-    year: int
-    framework: str | None
-    designated_at: datetime
     designated_by: Person
     withdrawn_at: datetime | None
     withdrawn_by: Person | None
@@ -90,13 +86,9 @@ class GoodPracticeParams(GoodPracticeFilters):
     page: Annotated[int, Field(ge=1, le=MAX_PAGE_NUMBER)] = 1
 
 
-class GoodPracticePublic(BaseModel):
+class GoodPracticePublic(GoodPracticeSummary):
     """A designation in force and its published entry."""
 
-    citation: LocalizedText
-    year: int
-    framework: str | None
-    designated_at: datetime
     project: ProjectPublic
 
 

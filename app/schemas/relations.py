@@ -154,15 +154,17 @@ class FlowCountry(BaseModel):
 
 
 class KnowledgeFlow(BaseModel):
-    """Contacts and accepted relations between entries of two countries."""
+    """Accepted relations between published entries of two countries, plus
+    the contacts between them when those alone reach the threshold."""
 
     countries: tuple[str, str]
     total: int
 
 
 class KnowledgeFlows(BaseModel):
-    """Country pairs joined by at least `threshold` contacts and relations;
-    smaller counts are left out (they could name someone)."""
+    """Country pairs whose total reaches `threshold` (contacts count only when
+    they alone reach it); smaller counts are left out (they could name
+    someone)."""
 
     threshold: int
     countries: list[FlowCountry]

@@ -1,65 +1,70 @@
-"""Contact an entry's team through the relay: the rules, once.
+"""Contact an entry's team through the relay: writing and answering.
 
 A signed-in person with a confirmed address writes to the team of a published
 entry; the message is relayed by email (the outbox, in the same transaction)
-to the entry's contact and its owner, and each side answers through the
-repository. No address is ever shown: the team reads the sender's name, not
-their email, and gets it as Reply-To only when the sender ticked that; the
-sender never sees the team's addresses.
+to the entry's team as `team_of` defines it (its owner and its contact: a
+private conversation, no focal point), and each side answers through the
+repository. No page or answer shows an address: the team reads the sender's
+name, not their email, and gets it as Reply-To only when the sender ticked
+that; the sender never sees the team's addresses.
 
 The team opens a conversation from the relayed mail's link, without an
-account: the link holds a random token of which only the SHA-256 is stored.
-Each new relayed mail of a conversation carries a fresh token (only the hash
-is kept, so an old mail's link cannot be sent again): the newest mail's link
-is the one that works, which also ends the life of a forwarded or leaked one.
+account. The link holds a random token; the conversation keeps only its
+SHA-256. Each new relayed mail of a conversation carries a fresh token, so
+the newest mail's link is the one that works, which also ends the life of a
+forwarded or leaked one; and a link stops working once the sender's newest
+message is older than the retention period (`contact_retention_days`).
 
-Reading (each side's pages, the moderators' log) is app/services/contact_log.py.
+The relayed mail itself (its text, the link in clear, the sender's address
+as Reply-To when they gave it) is an outbox row: it waits there until it is
+sent, and stays, like every sent mail, until the retention period, when
+contact_measures.prune_bodies blanks its text and Reply-To with the
+messages' own texts.
+
+Limits: a sender starts at most `contact_limit_per_day` and
+`contact_limit_per_week` conversations; their later messages (to any team)
+are counted apart, under a key of their own with the same numbers, and so
+are a team's answers in each conversation.
+
+Blocks, suspensions, reports and retention are app/services/contact_measures.py;
+opening and reading a conversation (each side's access and pages, the
+moderators' log) is app/services/contact_log.py.
 """
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, update
 from sqlmodel import Session, col, or_, select
 
 from app.config import Settings
 from app.db import utcnow
-from app.errors import (
-    Conflict,
-    ErrorCode,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    TooManyRequests,
-)
+from app.errors import Conflict, ErrorCode, InvalidInput, PermissionDenied
 from app.messages import CONTACT_PURPOSE_LABELS
 from app.models import (
     ContactBlock,
     ContactMessage,
     ContactThread,
     Country,
-    Language,
-    Permission,
     Project,
     ProjectStatus,
-    Role,
     User,
 )
 from app.schemas.contact import Side, TeamMessageIn
 from app.security import hash_secret, new_secret
-from app.services import mail, projects, throttle
+from app.services import mail, notifications, projects, throttle
+from app.services.notifications import Recipient
 
 RELAY_KIND = "contact_relay"  # the first message, to the team
 FOLLOW_UP_KIND = "contact_follow_up"  # the sender wrote again, to the team
 ANSWER_KIND = "contact_answer"  # the team answered, to the sender
 REPORTED_KIND = "contact_reported"  # to the moderators
+KINDS = (RELAY_KIND, FOLLOW_UP_KIND, ANSWER_KIND, REPORTED_KIND)
 
 
 @dataclass(frozen=True)
 class Access:
     """Who reads a conversation: its sender, or its team (signed in as the
-    entry's owner or focal point, or `user` None: from the mailed link)."""
+    entry's owner, or `user` None: from the mailed link)."""
 
     thread: ContactThread
     project: Project
@@ -67,17 +72,34 @@ class Access:
     user: User | None
 
 
-def throttle_key(sender: User) -> str:
+def thread_key(sender: User) -> str:
+    """The count of the conversations `sender` started."""
     return f"contact:sender:{sender.id}"
 
 
-def title_of(project: Project, language: str) -> str:
-    """The entry's title in `language`, else its original language's."""
-    for lang in (language, project.original_language.value, "ar", "en", "fr"):
-        title = getattr(project, f"title_{lang}")
-        if title:
-            return str(title)
-    return project.public_id
+def follow_up_key(sender: User) -> str:
+    """The count of `sender`'s later messages, in any conversation."""
+    return f"contact:follow-up:{sender.id}"
+
+
+def team_answer_key(thread: ContactThread) -> str:
+    """The count of the team's answers in one conversation."""
+    return f"contact:team-answers:{thread.id}"
+
+
+def limits(settings: Settings) -> list[throttle.Limit]:
+    return [
+        throttle.Limit.parse(settings.contact_limit_per_day),
+        throttle.Limit.parse(settings.contact_limit_per_week),
+    ]
+
+
+def team_of(session: Session, project: Project) -> list[Recipient]:
+    """Whom a relayed message goes to: the entry's owner and its contact,
+    each address once; never the focal points (a private conversation)."""
+    return notifications.entry_team(
+        session, project, contact=True, focal_points_too="never"
+    )
 
 
 def country_name(session: Session, iso2: str | None, language: str) -> str | None:
@@ -92,20 +114,17 @@ def relay_link(settings: Settings, token: str) -> str:
 # --- who may write --------------------------------------------------------------
 
 
-def _published(session: Session, public_id: str, viewer: User | None) -> Project:
-    """The entry to write to: 404 if `viewer` cannot see it, and also (as
-    NOT_PUBLISHED) if they can but it is not published."""
-    project = projects.find_project(session, public_id, viewer)
-    if project.status != ProjectStatus.APPROVED:
-        raise NotFound(ErrorCode.NOT_PUBLISHED, loc=("path", "project_id"))
-    return project
-
-
-def _refusal(session: Session, *, sender: User, project: Project) -> ErrorCode | None:
-    """Why `sender` may not write to `project`'s team now (None: they may)."""
+def _refusal(
+    session: Session, *, sender: User, project: Project, team: list[Recipient]
+) -> ErrorCode | None:
+    """Why `sender` may not write to `project`'s team now (None: they may).
+    Their own entry: they own it or are its contact (they are in its team)."""
     if sender.email_verified_at is None:
         return ErrorCode.EMAIL_NOT_VERIFIED
-    if projects.is_submitter(sender, project):
+    address = sender.email.casefold()
+    if project.owner_id == sender.id or any(
+        member.email.casefold() == address for member in team
+    ):
         return ErrorCode.CONTACT_OWN_ENTRY
     blocks = session.exec(
         select(ContactBlock.project_id)
@@ -124,35 +143,18 @@ def _refusal(session: Session, *, sender: User, project: Project) -> ErrorCode |
     return None
 
 
-def _check_may_write(session: Session, *, sender: User, project: Project) -> None:
-    refusal = _refusal(session, sender=sender, project=project)
+def _writable_team(
+    session: Session, *, sender: User, project: Project
+) -> list[Recipient]:
+    """The team `sender` may write to now: 403 with the refusal's code, 409
+    when the entry has no one to mail."""
+    team = team_of(session, project)
+    refusal = _refusal(session, sender=sender, project=project, team=team)
     if refusal is not None:
         raise PermissionDenied(refusal)
-
-
-def _team(project: Project, owner: User | None) -> list[User | mail.Recipient]:
-    """Whom a relayed message goes to: the owner's account and the entry's
-    contact, once when they are the same address."""
-    team: list[User | mail.Recipient] = []
-    if owner is not None and owner.is_active:
-        team.append(owner)
-    contact = (project.contact_email or "").strip()
-    if contact and all(
-        isinstance(member, User) and member.email.lower() != contact.lower()
-        for member in team
-    ):
-        team.append(
-            mail.Recipient(
-                email=contact,
-                preferred_language=Language(project.original_language),
-                full_name=project.contact_name or "",
-            )
-        )
+    if not team:
+        raise Conflict(ErrorCode.CONTACT_UNREACHABLE)
     return team
-
-
-def _owner(session: Session, project: Project) -> User | None:
-    return session.get(User, project.owner_id) if project.owner_id else None
 
 
 def writing_state(session: Session, *, public_id: str, user: User | None) -> str:
@@ -160,35 +162,12 @@ def writing_state(session: Session, *, public_id: str, user: User | None) -> str
     "unreachable", or the refusal's code in lower case ("contact_blocked")."""
     if user is None:
         return "sign_in"
-    project = _published(session, public_id, user)
-    refusal = _refusal(session, sender=user, project=project)
+    project = projects.find_published(session, public_id, user)
+    team = team_of(session, project)
+    refusal = _refusal(session, sender=user, project=project, team=team)
     if refusal is not None:
         return refusal.value.lower()
-    if not _team(project, _owner(session, project)):
-        return "unreachable"
-    return "open"
-
-
-def _check_limits(
-    session: Session, *, sender: User, settings: Settings, now: datetime
-) -> throttle.Limit:
-    """Refuse a sender over either limit (429 with Retry-After); the longest
-    window, which the new message is counted in."""
-    limits = [
-        throttle.Limit.parse(settings.contact_limit_per_day),
-        throttle.Limit.parse(settings.contact_limit_per_week),
-    ]
-    for limit in limits:
-        try:
-            throttle.check(session, key=throttle_key(sender), limit=limit, now=now)
-        except TooManyRequests as refused:
-            raise TooManyRequests(
-                ErrorCode.CONTACT_LIMIT_REACHED,
-                retry_after=refused.retry_after,
-                limit=limit.attempts,
-                minutes=max(1, math.ceil(refused.retry_after / 60)),
-            ) from refused
-    return max(limits, key=lambda limit: limit.seconds)
+    return "open" if team else "unreachable"
 
 
 # --- writing --------------------------------------------------------------------
@@ -208,17 +187,41 @@ def start_thread(
     entry, blocked, suspended, unreachable or over the limits. The sender's
     access to the new conversation."""
     now = now or utcnow()
-    project = _published(session, project_public_id, sender)
-    _check_may_write(session, sender=sender, project=project)
-    owner = _owner(session, project)
-    team = _team(project, owner)
-    if not team:
-        raise Conflict(ErrorCode.CONTACT_UNREACHABLE)
+    project = projects.find_published(session, project_public_id, sender)
+    team = _writable_team(session, sender=sender, project=project)
     if data.country and session.get(Country, data.country) is None:
         raise InvalidInput(
             ErrorCode.UNKNOWN_CODE, loc=("body", "country"), code=data.country
         )
-    longest = _check_limits(session, sender=sender, settings=settings, now=now)
+    key = thread_key(sender)
+    longest = throttle.check_all(
+        session,
+        key=key,
+        limits=limits(settings),
+        code=ErrorCode.CONTACT_LIMIT_REACHED,
+        now=now,
+    )
+    thread, token = _open_thread(session, project, sender, data, now=now)
+    access = Access(thread=thread, project=project, side="sender", user=sender)
+    _add_message(session, access, body=data.body, now=now)
+    _mail_team(
+        session, RELAY_KIND, access, team, data.body, relay_link(settings, token)
+    )
+    # Counting the message commits everything: one transaction.
+    throttle.record(session, key=key, limit=longest, now=now)
+    session.refresh(thread)
+    return access
+
+
+def _open_thread(
+    session: Session,
+    project: Project,
+    sender: User,
+    data: TeamMessageIn,
+    *,
+    now: datetime,
+) -> tuple[ContactThread, str]:
+    """The new conversation (flushed: it has its id) and its link's token."""
     assert project.id is not None and sender.id is not None
     token = new_secret()
     thread = ContactThread(
@@ -233,46 +236,39 @@ def start_thread(
         created_at=now,
     )
     session.add(thread)
-    session.flush()  # the thread's id, for its message
-    assert thread.id is not None
-    session.add(
-        ContactMessage(
-            thread_id=thread.id,
-            author_id=sender.id,
-            from_team=False,
-            body=data.body,
-            created_at=now,
-        )
+    session.flush()
+    return thread, token
+
+
+def _add_message(
+    session: Session, access: Access, *, body: str, now: datetime
+) -> ContactMessage:
+    """A message of `access`'s side (its author: the signed-in person, or
+    none for the team from the mailed link)."""
+    assert access.thread.id is not None
+    message = ContactMessage(
+        thread_id=access.thread.id,
+        author_id=access.user.id if access.user else None,
+        from_team=access.side == "team",
+        body=body,
+        created_at=now,
     )
-    _mail_team(
-        session,
-        RELAY_KIND,
-        thread=thread,
-        project=project,
-        sender=sender,
-        team=team,
-        body=data.body,
-        link=relay_link(settings, token),
-    )
-    # Counting the message commits everything: one transaction.
-    throttle.record(session, key=throttle_key(sender), limit=longest, now=now)
-    session.refresh(thread)
-    return Access(thread=thread, project=project, side="sender", user=sender)
+    session.add(message)
+    return message
 
 
 def _mail_team(
     session: Session,
     kind: str,
-    *,
-    thread: ContactThread,
-    project: Project,
-    sender: User,
-    team: list[User | mail.Recipient],
+    access: Access,
+    team: list[Recipient],
     body: str,
     link: str,
 ) -> None:
     """The sender's message to each team member, in their language. The
     sender's address is in no mail unless they chose to give it (Reply-To)."""
+    thread, sender = access.thread, access.user
+    assert sender is not None  # the sender's side writes signed in
     for member in team:
         language = member.preferred_language.value
         mail.queue(
@@ -280,7 +276,7 @@ def _mail_team(
             kind=kind,
             to=member,
             context={
-                "title": title_of(project, language),
+                "title": notifications.title_in(access.project, language),
                 "sender_name": sender.full_name,
                 "organization": thread.sender_organization,
                 "country": country_name(session, thread.sender_country_iso2, language),
@@ -294,38 +290,7 @@ def _mail_team(
         )
 
 
-def _thread_by_token(session: Session, token: str) -> ContactThread:
-    thread = session.exec(
-        select(ContactThread).where(
-            ContactThread.reply_token_hash == hash_secret(token)
-        )
-    ).first()
-    if thread is None:
-        raise NotFound(ErrorCode.INVALID_TOKEN, loc=("path", "token"))
-    return thread
-
-
-def access_by_token(session: Session, *, token: str) -> Access:
-    """The team's access from the relayed mail's link; 404 if it is not the
-    newest link of a conversation."""
-    thread = _thread_by_token(session, token)
-    project = session.get(Project, thread.project_id)
-    assert project is not None  # the thread goes with its entry (CASCADE)
-    return Access(thread=thread, project=project, side="team", user=None)
-
-
-def access_for(session: Session, *, thread_id: int, user: User) -> Access:
-    """A signed-in side's access: the sender, or the entry's owner or focal
-    point (the team); 404 for anyone else (moderators use the log)."""
-    thread = session.get(ContactThread, thread_id)
-    project = session.get(Project, thread.project_id) if thread else None
-    if thread is None or project is None:
-        raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "thread_id"))
-    if thread.sender_id == user.id:
-        return Access(thread=thread, project=project, side="sender", user=user)
-    if projects.is_submitter(user, project):
-        return Access(thread=thread, project=project, side="team", user=user)
-    raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "thread_id"))
+# --- answering --------------------------------------------------------------------
 
 
 def reply(
@@ -338,211 +303,73 @@ def reply(
 ) -> ContactMessage:
     """Add a message to the conversation and mail the other side: the team's
     answer to the sender (a link to their page), the sender's to the team (a
-    fresh link, and their address as Reply-To only if they chose so)."""
+    fresh link, and their address as Reply-To only if they chose so). Each
+    side's messages are counted (429 over the contact limits)."""
     now = now or utcnow()
-    thread, project = access.thread, access.project
-    sender = session.get(User, thread.sender_id)
-    assert sender is not None
-    if access.side == "sender":
-        _check_may_write(session, sender=sender, project=project)
-    assert thread.id is not None
-    message = ContactMessage(
-        thread_id=thread.id,
-        author_id=access.user.id if access.user else None,
-        from_team=access.side == "team",
-        body=body,
-        created_at=now,
-    )
-    session.add(message)
     if access.side == "team":
-        _mail_sender(
-            session,
-            thread=thread,
-            project=project,
-            sender=sender,
-            body=body,
-            link=f"{settings.public_base_url}/me/messages/{thread.id}",
-        )
+        message = _team_answer(session, access, body, settings=settings, now=now)
     else:
-        token = new_secret()
-        thread.reply_token_hash = hash_secret(token)
-        session.add(thread)
-        _mail_team(
-            session,
-            FOLLOW_UP_KIND,
-            thread=thread,
-            project=project,
-            sender=sender,
-            team=_team(project, _owner(session, project)),
-            body=body,
-            link=relay_link(settings, token),
-        )
-    session.commit()
+        message = _follow_up(session, access, body, settings=settings, now=now)
     session.refresh(message)
     return message
 
 
-def _mail_sender(
-    session: Session,
-    *,
-    thread: ContactThread,
-    project: Project,
-    sender: User,
-    body: str,
-    link: str,
-) -> None:
-    """The team's answer to the sender: no team address in it, no Reply-To."""
+def _team_answer(
+    session: Session, access: Access, body: str, *, settings: Settings, now: datetime
+) -> ContactMessage:
+    """The team's answer, mailed to the sender: no team address in it, no
+    Reply-To. Counted per conversation."""
+    thread = access.thread
+    sender = session.get(User, thread.sender_id)
+    assert sender is not None
+    key = team_answer_key(thread)
+    longest = throttle.check_all(
+        session,
+        key=key,
+        limits=limits(settings),
+        code=ErrorCode.CONTACT_MESSAGE_LIMIT_REACHED,
+        now=now,
+    )
+    message = _add_message(session, access, body=body, now=now)
     mail.queue(
         session,
         kind=ANSWER_KIND,
         to=sender,
         context={
-            "title": title_of(project, sender.preferred_language.value),
+            "title": notifications.title_in(
+                access.project, sender.preferred_language.value
+            ),
             "subject": thread.subject,
             "body": body,
-            "link": link,
+            "link": f"{settings.public_base_url}/me/messages/{thread.id}",
         },
     )
+    throttle.record(session, key=key, limit=longest, now=now)  # commits
+    return message
 
 
-# --- the team's and the moderators' measures ------------------------------------
-
-
-def block_sender(
-    session: Session,
-    *,
-    access: Access,
-    reason: str | None = None,
-    now: datetime | None = None,
-) -> ContactBlock:
-    """The team stops the sender writing to this entry (again: no change)."""
-    if access.side != "team":
-        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
-    thread = access.thread
-    existing = session.exec(
-        select(ContactBlock)
-        .where(ContactBlock.sender_id == thread.sender_id)
-        .where(ContactBlock.project_id == thread.project_id)
-    ).first()
-    if existing is not None:
-        return existing
-    block = ContactBlock(
-        sender_id=thread.sender_id,
-        project_id=thread.project_id,
-        blocked_by_id=access.user.id if access.user else None,
-        reason=reason,
-        created_at=now or utcnow(),
+def _follow_up(
+    session: Session, access: Access, body: str, *, settings: Settings, now: datetime
+) -> ContactMessage:
+    """The sender writes again: refused like a first message (and when the
+    entry is no longer published: 409), counted apart from the conversations
+    they start, mailed to the team with a fresh link."""
+    assert access.user is not None
+    if access.project.status != ProjectStatus.APPROVED:
+        raise Conflict(ErrorCode.NOT_PUBLISHED)
+    team = _writable_team(session, sender=access.user, project=access.project)
+    key = follow_up_key(access.user)
+    longest = throttle.check_all(
+        session,
+        key=key,
+        limits=limits(settings),
+        code=ErrorCode.CONTACT_MESSAGE_LIMIT_REACHED,
+        now=now,
     )
-    session.add(block)
-    session.commit()
-    session.refresh(block)
-    return block
-
-
-def report_thread(
-    session: Session,
-    *,
-    access: Access,
-    reason: str,
-    settings: Settings,
-    now: datetime | None = None,
-) -> ContactThread:
-    """Either side reports the conversation as abuse: from then on the
-    moderators may read it, and they are told. A second report changes nothing."""
-    thread = access.thread
-    if thread.reported_at is not None:
-        return thread
-    thread.reported_at = now or utcnow()
-    thread.reported_by_id = access.user.id if access.user else None
-    thread.report_reason = reason
-    session.add(thread)
-    for moderator in _moderators(session):
-        mail.queue(
-            session,
-            kind=REPORTED_KIND,
-            to=moderator,
-            context={
-                "title": title_of(access.project, moderator.preferred_language.value),
-                "reason": reason,
-                "link": f"{settings.public_base_url}/moderation/messages",
-            },
-        )
-    session.commit()
-    session.refresh(thread)
-    return thread
-
-
-def _moderators(session: Session) -> list[User]:
-    return list(
-        session.exec(
-            select(User)
-            .where(col(User.role).in_([Role.MODERATOR, Role.ADMIN]))
-            .where(col(User.is_active).is_(True))
-        ).all()
-    )
-
-
-def check_moderator(user: User) -> None:
-    if not user.can(Permission.PROJECT_MODERATE):
-        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
-
-
-def suspend_sender(
-    session: Session,
-    *,
-    sender_id: int,
-    moderator: User,
-    reason: str | None = None,
-    now: datetime | None = None,
-) -> ContactBlock:
-    """A moderator stops a person writing to any entry's team (until lifted);
-    their conversations stay readable by both sides."""
-    check_moderator(moderator)
-    if session.get(User, sender_id) is None:
-        raise NotFound(ErrorCode.USER_NOT_FOUND, loc=("body", "sender_id"))
-    existing = session.exec(
-        select(ContactBlock)
-        .where(ContactBlock.sender_id == sender_id)
-        .where(col(ContactBlock.project_id).is_(None))
-    ).first()
-    if existing is not None:
-        return existing
-    block = ContactBlock(
-        sender_id=sender_id,
-        project_id=None,
-        blocked_by_id=moderator.id,
-        reason=reason,
-        created_at=now or utcnow(),
-    )
-    session.add(block)
-    session.commit()
-    session.refresh(block)
-    return block
-
-
-def lift_suspension(session: Session, *, sender_id: int, moderator: User) -> None:
-    """The person may write again (the teams' own blocks stay)."""
-    check_moderator(moderator)
-    session.exec(
-        delete(ContactBlock)
-        .where(col(ContactBlock.sender_id) == sender_id)
-        .where(col(ContactBlock.project_id).is_(None))
-    )
-    session.commit()
-
-
-def prune_bodies(
-    session: Session, *, older_than_days: int, now: datetime | None = None
-) -> int:
-    """Delete the text of messages older than `older_than_days` (the retention
-    setting); who wrote to which entry, when and why stays. How many went."""
-    now = now or utcnow()
-    cutoff = now - timedelta(days=older_than_days)
-    result = session.connection().execute(
-        update(ContactMessage)
-        .where(col(ContactMessage.created_at) < cutoff)
-        .where(col(ContactMessage.body_deleted_at).is_(None))
-        .values(body=None, body_deleted_at=now)
-    )
-    session.commit()
-    return int(result.rowcount)
+    message = _add_message(session, access, body=body, now=now)
+    token = new_secret()
+    access.thread.reply_token_hash = hash_secret(token)
+    session.add(access.thread)
+    _mail_team(session, FOLLOW_UP_KIND, access, team, body, relay_link(settings, token))
+    throttle.record(session, key=key, limit=longest, now=now)  # commits
+    return message

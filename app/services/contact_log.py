@@ -1,6 +1,8 @@
-"""Reading relayed conversations: each side's view, "my messages", and the
-moderators' log, which shows the metadata only (who wrote to which entry,
-when, why) and the text of a conversation only once it is reported.
+"""Opening and reading relayed conversations: who may open one (its sender
+and the entry's owner signed in, the team from the mailed link), each side's
+view, "my messages", and the moderators' log, which shows the metadata only
+(who wrote to which entry, when, why) and the text of a conversation only
+once it is reported.
 
 A fixed number of queries per page: threads, then their entries, senders,
 message counts and blocks in one query each. No shape holds an address.
@@ -8,20 +10,15 @@ message counts and blocks in one query each. No shape holds an address.
 
 import math
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
-from app.models import (
-    ContactBlock,
-    ContactMessage,
-    ContactThread,
-    Permission,
-    Project,
-    User,
-)
+from app.config import Settings
+from app.db import utcnow
+from app.errors import ErrorCode, NotFound
+from app.models import ContactBlock, ContactMessage, ContactThread, Project, User
 from app.schemas.contact import (
     ContactEntry,
     ContactMessagePublic,
@@ -33,18 +30,67 @@ from app.schemas.contact import (
     MyMessages,
     Side,
 )
-from app.services import contact
+from app.security import hash_secret
+from app.services import moderation, notifications
 from app.services.contact import Access
 
 MY_MESSAGES_LIMIT = 200
 LOG_PAGE_SIZE = 50
 
 
+def access_by_token(
+    session: Session, *, token: str, settings: Settings, now: datetime | None = None
+) -> Access:
+    """The team's access from the relayed mail's link; 404 INVALID_TOKEN if
+    it is not the newest link of a conversation, or if the sender's newest
+    message (the one that mailed it) is older than the retention period."""
+    thread = session.exec(
+        select(ContactThread).where(
+            ContactThread.reply_token_hash == hash_secret(token)
+        )
+    ).first()
+    if thread is None or _link_mailed_at(session, thread) < (now or utcnow()) - (
+        timedelta(days=settings.contact_retention_days)
+    ):
+        raise NotFound(ErrorCode.INVALID_TOKEN, loc=("path", "token"))
+    project = session.get(Project, thread.project_id)
+    assert project is not None  # the thread goes with its entry (CASCADE)
+    return Access(thread=thread, project=project, side="team", user=None)
+
+
+def _link_mailed_at(session: Session, thread: ContactThread) -> datetime:
+    """When the newest link was mailed: with the sender's newest message."""
+    newest = session.exec(
+        select(func.max(ContactMessage.created_at))
+        .where(ContactMessage.thread_id == thread.id)
+        .where(col(ContactMessage.from_team).is_(False))
+    ).one()
+    return newest or thread.created_at
+
+
+def access_for(session: Session, *, thread_id: int, user: User) -> Access:
+    """A signed-in side's access: the sender, or the entry's owner (the
+    team); 404 for anyone else, focal points too (a private conversation;
+    moderators read the log)."""
+    thread = session.get(ContactThread, thread_id)
+    project = session.get(Project, thread.project_id) if thread else None
+    if thread is None or project is None:
+        raise NotFound(ErrorCode.THREAD_NOT_FOUND, loc=("path", "thread_id"))
+    if thread.sender_id == user.id:
+        return Access(thread=thread, project=project, side="sender", user=user)
+    if project.owner_id == user.id and user.is_active:
+        return Access(thread=thread, project=project, side="team", user=user)
+    raise NotFound(ErrorCode.THREAD_NOT_FOUND, loc=("path", "thread_id"))
+
+
+# --- reading --------------------------------------------------------------------
+
+
 def _entries(session: Session, ids: set[int], locale: str) -> dict[int, ContactEntry]:
     found = session.exec(select(Project).where(col(Project.id).in_(ids))).all()
     return {
         project.id: ContactEntry(
-            id=project.public_id, title=contact.title_of(project, locale)
+            id=project.public_id, title=notifications.title_in(project, locale)
         )
         for project in found
         if project.id is not None
@@ -164,18 +210,10 @@ def _summaries(
     return summaries
 
 
-def _team_entries(user: User) -> Any:
-    """The entries `user` answers for: their own, and a focal point's country's
-    (the same as projects.is_submitter)."""
-    own: Any = col(Project.owner_id) == user.id
-    if user.can(Permission.PROJECT_EDIT_COUNTRY) and user.country_iso2:
-        own = or_(own, col(Project.home_country_iso2) == user.country_iso2)
-    return select(Project.id).where(own)
-
-
 def my_messages(session: Session, *, user: User, locale: str) -> MyMessages:
-    """The conversations `user` started, and those with the teams of the
-    entries they answer for; newest first."""
+    """The conversations `user` started, and those written to the teams of
+    the entries they own (a private conversation: not to focal points);
+    newest first."""
     newest = (col(ContactThread.created_at).desc(), col(ContactThread.id).desc())
     sent = session.exec(
         select(ContactThread)
@@ -185,7 +223,11 @@ def my_messages(session: Session, *, user: User, locale: str) -> MyMessages:
     ).all()
     received = session.exec(
         select(ContactThread)
-        .where(col(ContactThread.project_id).in_(_team_entries(user)))
+        .where(
+            col(ContactThread.project_id).in_(
+                select(Project.id).where(Project.owner_id == user.id)
+            )
+        )
         .where(ContactThread.sender_id != user.id)
         .order_by(*newest)
         .limit(MY_MESSAGES_LIMIT)
@@ -201,7 +243,7 @@ def moderator_log(
 ) -> MessageLog:
     """Who wrote to which entry, when and why, newest first; a conversation's
     subject and messages only once it is reported as abuse."""
-    contact.check_moderator(moderator)
+    moderation.require_moderator(moderator)
     total = session.exec(select(func.count()).select_from(ContactThread)).one()
     threads = session.exec(
         select(ContactThread)
@@ -209,6 +251,17 @@ def moderator_log(
         .offset((page - 1) * LOG_PAGE_SIZE)
         .limit(LOG_PAGE_SIZE)
     ).all()
+    return MessageLog(
+        items=_log_rows(session, threads, locale),
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / LOG_PAGE_SIZE)),
+    )
+
+
+def _log_rows(
+    session: Session, threads: Sequence[ContactThread], locale: str
+) -> list[MessageLogRow]:
     ids = {thread.id for thread in threads if thread.id is not None}
     reported = {t.id for t in threads if t.id is not None and t.reported_at}
     entries = _entries(session, {thread.project_id for thread in threads}, locale)
@@ -238,9 +291,4 @@ def moderator_log(
                 messages=texts[thread.id] if shown else None,
             )
         )
-    return MessageLog(
-        items=rows,
-        total=total,
-        page=page,
-        pages=max(1, math.ceil(total / LOG_PAGE_SIZE)),
-    )
+    return rows

@@ -19,18 +19,15 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import utcnow
-from app.errors import Conflict, ErrorCode, InvalidInput, PermissionDenied
+from app.errors import Conflict, ErrorCode, InvalidInput
 from app.languages import fallback_order
 from app.models import (
     GoodPractice,
     ModerationAction,
     ModerationEvent,
-    Permission,
     Project,
-    ProjectStatus,
     User,
 )
-from app.schemas.common import LocalizedText
 from app.schemas.good_practices import (
     DesignationIn,
     DesignationRecord,
@@ -39,12 +36,12 @@ from app.schemas.good_practices import (
     GoodPracticeParams,
     GoodPracticePublic,
 )
-from app.schemas.project import GoodPracticeSummary
 from app.schemas.search import ProjectFilters
 from app.services import (
     catalog_index,
     mail,
     moderation,
+    notifications,
     projects,
     records,
     subscriptions,
@@ -54,14 +51,6 @@ from app.services import filters as catalog
 LANGUAGES = ("ar", "en", "fr")
 
 
-def citation_of(designation: GoodPractice) -> LocalizedText:
-    return LocalizedText(
-        ar=designation.citation_ar,
-        en=designation.citation_en,
-        fr=designation.citation_fr,
-    )
-
-
 def current_designation(session: Session, project: Project) -> GoodPractice | None:
     """The designation of `project` in force (not withdrawn), if any."""
     return session.exec(
@@ -69,28 +58,6 @@ def current_designation(session: Session, project: Project) -> GoodPractice | No
         .where(GoodPractice.project_id == project.id)
         .where(col(GoodPractice.withdrawn_at).is_(None))
     ).first()
-
-
-def summary_of(session: Session, project: Project) -> GoodPracticeSummary | None:
-    """The designation in force of `project`, as its public record shows it."""
-    found = current_designation(session, project)
-    if found is None:
-        return None
-    return GoodPracticeSummary(
-        citation=citation_of(found),
-        year=found.year,
-        framework=found.framework,
-        designated_at=found.designated_at,
-    )
-
-
-def _moderating(session: Session, public_id: str, moderator: User) -> Project:
-    """The entry, for a moderator only (a focal point works on it, but may not
-    designate it): 404 if unseen, 403 otherwise."""
-    project = projects.find_for_work(session, public_id, moderator)
-    if not moderator.can(Permission.PROJECT_MODERATE):
-        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
-    return project
 
 
 def _checked(data: DesignationIn, now: datetime) -> None:
@@ -104,10 +71,10 @@ def _checked(data: DesignationIn, now: datetime) -> None:
         )
 
 
-def _history_reason(designation: GoodPractice, original: str) -> str:
-    """The history line's text: the citation in the entry's original language
-    (else the first written)."""
-    for lang in fallback_order(original):
+def _citation_in(designation: GoodPractice, language: str, original: str) -> str:
+    """The citation in `language`, else in the entry's `original` language,
+    else the first written."""
+    for lang in fallback_order(language, original):
         text = getattr(designation, f"citation_{lang}")
         if text:
             return str(text)
@@ -143,14 +110,14 @@ def designate(
     settings: Settings,
     now: datetime | None = None,
 ) -> DesignationRecord:
-    """Designate an approved entry a good practice: 409 if it is not published
-    or already one, 422 without a citation. Its followers and owner are told."""
+    """Designate a published entry a good practice (moderators only, 403): 409
+    if it is not published or already one, 422 without a citation. Its owner
+    and its followers are told."""
     now = now or utcnow()
-    project = _moderating(session, public_id, moderator)
+    moderation.require_moderator(moderator)
+    project = projects.find_published(session, public_id, moderator)
     assert project.id is not None and moderator.id is not None
     with projects.versioned_write(session):
-        if project.status != ProjectStatus.APPROVED:
-            raise Conflict(ErrorCode.NOT_PUBLISHED)
         if current_designation(session, project) is not None:
             raise Conflict(ErrorCode.ALREADY_GOOD_PRACTICE)
         _checked(data, now)
@@ -169,24 +136,32 @@ def designate(
         # edit from a stale copy is a 409) and the catalog-change trigger fires.
         project.good_practice = True
         session.add(project)
-        reason = _history_reason(designation, project.original_language.value)
-        _record_event(
-            session,
-            project,
-            moderator,
-            ModerationAction.DESIGNATE_GOOD_PRACTICE,
-            reason,
-        )
-        owner = _tell_owner(session, project, moderator, designation, settings)
-        subscriptions.notify_followers(
-            session,
-            project=project,
-            event="designation",
-            settings=settings,
-            exclude=owner or moderator,
-        )
+        original = project.original_language.value
+        reason = _citation_in(designation, original, original)
+        action = ModerationAction.DESIGNATE_GOOD_PRACTICE
+        _record_event(session, project, moderator, action, reason)
+        _announce(session, project, moderator, designation, settings)
     session.refresh(designation)
     return designation_record(session, designation, public_id=project.public_id)
+
+
+def _announce(
+    session: Session,
+    project: Project,
+    moderator: User,
+    designation: GoodPractice,
+    settings: Settings,
+) -> None:
+    """Tell the owner by email and the followers by their follow notice (an
+    owner who follows the entry is told once)."""
+    owner = _tell_owner(session, project, moderator, designation, settings)
+    subscriptions.notify_followers(
+        session,
+        project=project,
+        event="designation",
+        settings=settings,
+        exclude=owner or moderator,
+    )
 
 
 def _tell_owner(
@@ -196,40 +171,29 @@ def _tell_owner(
     designation: GoodPractice,
     settings: Settings,
 ) -> User | None:
-    """Mail the entry's owner (if active, and not the moderator): the one told."""
-    owner = session.get(User, project.owner_id) if project.owner_id else None
-    if owner is None or not owner.is_active or owner.id == moderator.id:
-        return None
-    language = owner.preferred_language.value
-    title = next(
-        (
-            getattr(project, f"title_{lang}")
-            for lang in fallback_order(language, project.original_language.value)
-            if getattr(project, f"title_{lang}")
-        ),
-        project.public_id,
+    """Mail the entry's owner (an active account, not the moderator who acted);
+    the owner told, if any."""
+    team = notifications.entry_team(
+        session, project, contact=False, focal_points_too="never"
     )
-    citation = next(
-        (
-            getattr(designation, f"citation_{lang}")
-            for lang in fallback_order(language, project.original_language.value)
-            if getattr(designation, f"citation_{lang}")
-        ),
-        "",
-    )
-    mail.queue(
-        session,
-        kind="good_practice",
-        to=owner,
-        context={
-            "title": title,
-            "year": designation.year,
-            "framework": designation.framework,
-            "citation": citation,
-            "link": f"{settings.public_base_url}/projects/{project.public_id}",
-        },
-    )
-    return owner
+    told = None
+    for owner in notifications.distinct_addresses(team, exclude=[moderator]):
+        language = owner.preferred_language.value
+        original = project.original_language.value
+        mail.queue(
+            session,
+            kind="good_practice",
+            to=owner,
+            context={
+                "title": notifications.title_in(project, language),
+                "year": designation.year,
+                "framework": designation.framework,
+                "citation": _citation_in(designation, language, original),
+                "link": f"{settings.public_base_url}/projects/{project.public_id}",
+            },
+        )
+        told = owner
+    return told if isinstance(told, User) else None
 
 
 def withdraw(
@@ -241,9 +205,11 @@ def withdraw(
     now: datetime | None = None,
 ) -> DesignationRecord:
     """Withdraw the designation in force, with a reason (422 without one, 409
-    if the entry is not a good practice). The record stays, marked withdrawn."""
+    if the entry is not a good practice). The record stays, marked withdrawn.
+    An entry archived since may still lose its designation."""
     now = now or utcnow()
-    project = _moderating(session, public_id, moderator)
+    moderation.require_moderator(moderator)
+    project = projects.find_project(session, public_id, moderator)
     with projects.versioned_write(session):
         designation = current_designation(session, project)
         if designation is None:
@@ -270,12 +236,9 @@ def designation_record(
     people = moderation.people(session, {i for i in ids if i is not None})
     assert designation.id is not None
     return DesignationRecord(
+        **records.good_practice_summary(designation).model_dump(),
         id=designation.id,
         project_id=public_id,
-        citation=citation_of(designation),
-        year=designation.year,
-        framework=designation.framework,
-        designated_at=designation.designated_at,
         designated_by=people[designation.designated_by_id],
         withdrawn_at=designation.withdrawn_at,
         withdrawn_by=people.get(designation.withdrawn_by_id or 0),
@@ -287,7 +250,8 @@ def designation_of(
     session: Session, *, public_id: str, moderator: User
 ) -> DesignationRecord | None:
     """The designation in force of an entry, for the moderators' review."""
-    project = _moderating(session, public_id, moderator)
+    moderation.require_moderator(moderator)
+    project = projects.find_project(session, public_id, moderator)
     designation = current_designation(session, project)
     if designation is None:
         return None
@@ -329,10 +293,7 @@ def good_practices(session: Session, *, params: GoodPracticeParams) -> GoodPract
     return GoodPracticePage(
         items=[
             GoodPracticePublic(
-                citation=citation_of(designation),
-                year=designation.year,
-                framework=designation.framework,
-                designated_at=designation.designated_at,
+                **records.good_practice_summary(designation).model_dump(),
                 project=entry,
             )
             for (designation, _p), entry in zip(rows, entries, strict=True)

@@ -1,10 +1,14 @@
 """Knowledge flows: per pair of countries, how many contacts and accepted
 relations joined entries of one to entries of the other.
 
-Counts only, and a pair below `settings.knowledge_flow_threshold` is left out
-altogether: a small count could name the person who wrote. Nothing is read
-but the countries of each contact (the sender's, the entry's) and of each
-relation's two published entries.
+Counts only, and small counts never show: a small count of contacts could
+name the person who wrote. Relations between published entries are public,
+so a pair's total less its relations would tell its contacts: a pair's
+contacts therefore count only when they alone reach
+`settings.knowledge_flow_threshold` (else they count 0), and a pair shows
+only when its total reaches it too. Nothing is read but the countries of
+each contact (the sender's, the published entry's) and of each relation's
+two published entries.
 """
 
 from collections import Counter
@@ -36,11 +40,13 @@ def _pair(first: str | None, second: str | None) -> Pair | None:
 
 
 def _contacts(session: Session) -> Counter[Pair]:
-    """Contact threads, by (the sender's country, the entry's home country)."""
+    """Contact threads with published entries, by (the sender's country, the
+    entry's home country)."""
     entry_country = col(Project.home_country_iso2)
     rows = session.exec(
         select(ContactThread.sender_country_iso2, entry_country, func.count())
         .join(Project, col(Project.id) == ContactThread.project_id)
+        .where(col(Project.status) == ProjectStatus.APPROVED)
         .where(col(ContactThread.sender_country_iso2).is_not(None))
         .where(entry_country.is_not(None))
         .where(col(ContactThread.sender_country_iso2) != entry_country)
@@ -79,17 +85,27 @@ def _by_pair(rows: Sequence[tuple[str | None, str | None, int]]) -> Counter[Pair
     return counts
 
 
+def shown_totals(
+    contacts: Counter[Pair], relations: Counter[Pair], threshold: int
+) -> list[tuple[Pair, int]]:
+    """The pairs to show and their totals, most first: a pair's contacts count
+    only if they alone reach `threshold`, and its total must reach it too."""
+    totals = []
+    for pair in contacts.keys() | relations.keys():
+        counted = contacts[pair] if contacts[pair] >= threshold else 0
+        total = relations[pair] + counted
+        if total >= threshold:
+            totals.append((pair, total))
+    return sorted(totals, key=lambda item: (-item[1], item[0]))
+
+
 def knowledge_flows(
     session: Session, *, settings: Settings, locale: str
 ) -> KnowledgeFlows:
-    """The pairs shown (total at or above the threshold), most first, and
-    their countries (only those of a shown pair, by code) named in `locale`."""
+    """The pairs shown (`shown_totals`), most first, and their countries (only
+    those of a shown pair, by code) named in `locale`."""
     threshold = settings.knowledge_flow_threshold
-    totals = _contacts(session) + _relations(session)
-    shown = sorted(
-        ((pair, total) for pair, total in totals.items() if total >= threshold),
-        key=lambda item: (-item[1], item[0]),
-    )
+    shown = shown_totals(_contacts(session), _relations(session), threshold)
     names = catalog_index.snapshot(session).terms.names(locale)["country"]
     codes = sorted({code for pair, _total in shown for code in pair})
     return KnowledgeFlows(

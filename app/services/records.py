@@ -327,6 +327,21 @@ def _load_partners(session: Session, ids: list[int]) -> dict[int, list[ProjectPa
     return partners
 
 
+def good_practice_summary(designation: GoodPractice) -> GoodPracticeSummary:
+    """A designation as the entry's record shows it (the one builder: the
+    record, the good-practices list and the desk's record start from it)."""
+    return GoodPracticeSummary(
+        citation=LocalizedText(
+            ar=designation.citation_ar,
+            en=designation.citation_en,
+            fr=designation.citation_fr,
+        ),
+        year=designation.year,
+        framework=designation.framework,
+        designated_at=designation.designated_at,
+    )
+
+
 def _load_good_practices(
     session: Session, projects: list[Project]
 ) -> dict[int, GoodPracticeSummary]:
@@ -339,15 +354,7 @@ def _load_good_practices(
         col(GoodPractice.project_id).in_(ids), col(GoodPractice.withdrawn_at).is_(None)
     )
     return {
-        found.project_id: GoodPracticeSummary(
-            citation=LocalizedText(
-                ar=found.citation_ar, en=found.citation_en, fr=found.citation_fr
-            ),
-            year=found.year,
-            framework=found.framework,
-            designated_at=found.designated_at,
-        )
-        for found in session.exec(query)
+        found.project_id: good_practice_summary(found) for found in session.exec(query)
     }
 
 

@@ -13,14 +13,8 @@ from app.models import (
     RelationKind,
     RelationStatus,
 )
-from app.schemas.common import LocalizedText
 from app.schemas.relations import ReplicatedEntry, ReplicatedPage, ReplicatedParams
-from app.services import projects
-
-
-def title_of(entry: Project) -> LocalizedText:
-    return LocalizedText(ar=entry.title_ar, en=entry.title_en, fr=entry.title_fr)
-
+from app.services import projects, records
 
 REPLICA = aliased(Project, name="replica")
 
@@ -52,6 +46,18 @@ def countries(session: Session, project_ids: list[int]) -> dict[int, list[str]]:
     return {key: sorted(value) for key, value in found.items()}
 
 
+def _replicated_entry(entry: Project, replicated_in: list[str]) -> ReplicatedEntry:
+    return ReplicatedEntry(
+        id=entry.public_id,
+        title=records.localized(entry, "title"),
+        original_language=entry.original_language,
+        home_country=entry.home_country_iso2,
+        replicated_in_countries=len(replicated_in),
+        replicated_in=replicated_in,
+        published_at=entry.published_at,
+    )
+
+
 def replicated_entries(session: Session, *, params: ReplicatedParams) -> ReplicatedPage:
     """Published entries replicated in at least one country, with the figure;
     sorted by it (most first) or by publication (newest first)."""
@@ -79,17 +85,6 @@ def replicated_entries(session: Session, *, params: ReplicatedParams) -> Replica
     }
     replicated = countries(session, ids)
     return ReplicatedPage(
-        items=[
-            ReplicatedEntry(
-                id=entries[pid].public_id,
-                title=title_of(entries[pid]),
-                original_language=entries[pid].original_language,
-                home_country=entries[pid].home_country_iso2,
-                replicated_in_countries=len(replicated.get(pid, [])),
-                replicated_in=replicated.get(pid, []),
-                published_at=entries[pid].published_at,
-            )
-            for pid in ids
-        ],
+        items=[_replicated_entry(entries[pid], replicated.get(pid, [])) for pid in ids],
         total=total,
     )

@@ -10,26 +10,18 @@ who reported.
 """
 
 import math
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import utcnow
-from app.errors import (
-    Conflict,
-    ErrorCode,
-    NotFound,
-    PermissionDenied,
-    TooManyRequests,
-)
+from app.errors import Conflict, ErrorCode, NotFound, PermissionDenied
 from app.messages import PROBLEM_KIND_LABELS
-from app.models import Permission, Project, ProjectStatus, User
+from app.models import Project, User
 from app.models.exchange import ProblemKind, ProblemReport, ReportStatus
-from app.schemas.common import LocalizedText
 from app.schemas.moderation import Person
 from app.schemas.reports import (
     CloseIn,
@@ -38,7 +30,7 @@ from app.schemas.reports import (
     ReportPage,
     ReportPublic,
 )
-from app.services import mail, notifications, projects, throttle
+from app.services import mail, moderation, notifications, projects, records, throttle
 
 TEAM_KIND = "report_received"  # to the entry's team
 DESK_KIND = "report_desk"  # to the moderators
@@ -48,28 +40,6 @@ PAGE_SIZE = 50
 
 def throttle_key(reporter: User) -> str:
     return f"report:reporter:{reporter.id}"
-
-
-def _check_limit(
-    session: Session, *, reporter: User, settings: Settings, now: datetime
-) -> throttle.Limit:
-    """Refuse a reporter over the daily limit (429 with Retry-After)."""
-    limit = throttle.Limit.parse(settings.report_limit_per_day)
-    try:
-        throttle.check(session, key=throttle_key(reporter), limit=limit, now=now)
-    except TooManyRequests as refused:
-        raise TooManyRequests(
-            ErrorCode.REPORT_LIMIT_REACHED,
-            retry_after=refused.retry_after,
-            limit=limit.attempts,
-            minutes=max(1, math.ceil(refused.retry_after / 60)),
-        ) from refused
-    return limit
-
-
-def _require_moderator(user: User) -> None:
-    if not user.is_active or not user.can(Permission.PROJECT_MODERATE):
-        raise PermissionDenied(ErrorCode.PERMISSION_DENIED)
 
 
 # --- reporting ------------------------------------------------------------------
@@ -91,10 +61,14 @@ def report_problem(
     now = now or utcnow()
     if not reporter.is_active or reporter.email_verified_at is None:
         raise PermissionDenied(ErrorCode.EMAIL_NOT_VERIFIED)
-    project = projects.find_project(session, public_id, reporter)
-    if project.status != ProjectStatus.APPROVED:
-        raise Conflict(ErrorCode.NOT_PUBLISHED)
-    limit = _check_limit(session, reporter=reporter, settings=settings, now=now)
+    project = projects.find_published(session, public_id, reporter)
+    limit = throttle.check_all(
+        session,
+        key=throttle_key(reporter),
+        limits=[throttle.Limit.parse(settings.report_limit_per_day)],
+        code=ErrorCode.REPORT_LIMIT_REACHED,
+        now=now,
+    )
     assert project.id is not None and reporter.id is not None
     report = ProblemReport(
         project_id=project.id,
@@ -126,39 +100,6 @@ def _context(project: Project, report: ProblemReport, language: str) -> dict[str
     }
 
 
-def _team(session: Session, project: Project) -> list[User | mail.Recipient]:
-    """Who answers for the entry: its owner and its contact person (one mail
-    if they share an address); the country's focal points, who may edit it,
-    when no active account owns it."""
-    owner = notifications.submitters(session, project)
-    team: list[User | mail.Recipient] = list(owner)
-    if not owner:
-        team += notifications.focal_points(session, project.home_country_iso2)
-    if project.contact_email:
-        team.append(
-            mail.Recipient(
-                email=project.contact_email,
-                preferred_language=project.original_language,
-                full_name=project.contact_name or "",
-            )
-        )
-    return team
-
-
-def _each_address(
-    recipients: Iterable[User | mail.Recipient], *, exclude: User
-) -> list[User | mail.Recipient]:
-    """`recipients` without repeats (by address) and without `exclude`."""
-    seen = {exclude.email.casefold()}
-    kept: list[User | mail.Recipient] = []
-    for recipient in recipients:
-        address = recipient.email.casefold()
-        if address not in seen:
-            seen.add(address)
-            kept.append(recipient)
-    return kept
-
-
 def _mail_team(
     session: Session,
     *,
@@ -167,14 +108,19 @@ def _mail_team(
     reporter: User,
     settings: Settings,
 ) -> None:
+    """Its owner and its contact person; the country's focal points, who may
+    edit it, when no active account owns it. Not told who reported."""
+    team = notifications.entry_team(
+        session, project, contact=True, focal_points_too="without_owner"
+    )
     link = f"{settings.public_base_url}/projects/{project.public_id}"
-    for recipient in _each_address(_team(session, project), exclude=reporter):
-        language = recipient.preferred_language
+    for recipient in notifications.distinct_addresses(team, exclude=[reporter]):
         mail.queue(
             session,
             kind=TEAM_KIND,
             to=recipient,
-            context=_context(project, report, language) | {"link": link},
+            context=_context(project, report, recipient.preferred_language)
+            | {"link": link},
         )
 
 
@@ -188,13 +134,12 @@ def _mail_desk(
 ) -> None:
     link = f"{settings.public_base_url}/moderation/reports/{report.id}"
     moderators = notifications.moderators(session)
-    for moderator in _each_address(moderators, exclude=reporter):
-        language = moderator.preferred_language
+    for moderator in notifications.distinct_addresses(moderators, exclude=[reporter]):
         mail.queue(
             session,
             kind=DESK_KIND,
             to=moderator,
-            context=_context(project, report, language)
+            context=_context(project, report, moderator.preferred_language)
             | {"link": link, "reporter": reporter.full_name},
         )
 
@@ -205,12 +150,12 @@ def _mail_desk(
 def _find(session: Session, report_id: int) -> ProblemReport:
     report = session.get(ProblemReport, report_id)
     if report is None:
-        raise NotFound(ErrorCode.NOT_FOUND, loc=("path", "report_id"))
+        raise NotFound(ErrorCode.REPORT_NOT_FOUND, loc=("path", "report_id"))
     return report
 
 
 def get_report(session: Session, *, report_id: int, moderator: User) -> ReportPublic:
-    _require_moderator(moderator)
+    moderation.require_moderator(moderator)
     return _public(session, [_find(session, report_id)])[0]
 
 
@@ -224,34 +169,50 @@ def close_report(
     now: datetime | None = None,
 ) -> ReportPublic:
     """Close an open report with a note, and tell its author; 409
-    REPORT_CLOSED if it is closed already."""
-    _require_moderator(moderator)
+    REPORT_CLOSED if it is closed already (of two moderators closing it at
+    once, one does: its author is told once)."""
+    moderation.require_moderator(moderator)
     report = _find(session, report_id)
-    if report.status == ReportStatus.CLOSED:
-        raise Conflict(ErrorCode.REPORT_CLOSED)
-    report.status = ReportStatus.CLOSED
-    report.closed_by_id = moderator.id
-    report.closed_at = now or utcnow()
-    report.resolution = data.resolution
-    session.add(report)
-    reporter = session.get(User, report.reporter_id)
-    project = session.get(Project, report.project_id)
-    assert project is not None
-    if reporter is not None and reporter.is_active:
-        language = reporter.preferred_language
-        mail.queue(
-            session,
-            kind=CLOSED_KIND,
-            to=reporter,
-            context=_context(project, report, language)
-            | {
-                "resolution": data.resolution,
-                "link": f"{settings.public_base_url}/projects/{project.public_id}",
-            },
+    closed = session.exec(
+        update(ProblemReport)
+        .where(col(ProblemReport.id) == report_id)
+        .where(col(ProblemReport.status) == ReportStatus.OPEN)
+        .values(
+            status=ReportStatus.CLOSED,
+            closed_by_id=moderator.id,
+            closed_at=now or utcnow(),
+            resolution=data.resolution,
         )
+    )
+    if closed.rowcount != 1:
+        session.rollback()
+        raise Conflict(ErrorCode.REPORT_CLOSED)
+    session.refresh(report)
+    _mail_reporter(session, report=report, settings=settings)
     session.commit()
     session.refresh(report)
     return _public(session, [report])[0]
+
+
+def _mail_reporter(
+    session: Session, *, report: ProblemReport, settings: Settings
+) -> None:
+    """The report's author (if still active) reads the moderators' note."""
+    reporter = session.get(User, report.reporter_id)
+    project = session.get(Project, report.project_id)
+    assert project is not None
+    if reporter is None or not reporter.is_active:
+        return
+    mail.queue(
+        session,
+        kind=CLOSED_KIND,
+        to=reporter,
+        context=_context(project, report, reporter.preferred_language)
+        | {
+            "resolution": report.resolution,
+            "link": f"{settings.public_base_url}/projects/{project.public_id}",
+        },
+    )
 
 
 def list_reports(
@@ -265,7 +226,7 @@ def list_reports(
 ) -> ReportPage:
     """The desk's reports: open ones first (the longest waiting first), then
     the closed ones (the last closed first); filtered by status and kind."""
-    _require_moderator(moderator)
+    moderation.require_moderator(moderator)
     conditions: list[Any] = []
     if status is not None:
         conditions.append(col(ProblemReport.status) == status)
@@ -353,9 +314,7 @@ def _public(session: Session, reports: list[ProblemReport]) -> list[ReportPublic
                 id=report.id,
                 project=ReportedEntry(
                     id=project.public_id,
-                    title=LocalizedText(
-                        ar=project.title_ar, en=project.title_en, fr=project.title_fr
-                    ),
+                    title=records.localized(project, "title"),
                     original_language=project.original_language,
                 ),
                 kind=report.kind,

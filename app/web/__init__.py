@@ -17,6 +17,7 @@ from app.web import (
     portal,
     profiles,
     relations,
+    replications,
     reports,
     styles,
     submission,
@@ -30,6 +31,7 @@ web_router.include_router(styles.router)
 web_router.include_router(submission.router)  # /projects/new before /projects/{id}
 web_router.include_router(good_practices.router)
 web_router.include_router(relations.router)
+web_router.include_router(replications.router)
 web_router.include_router(contact.router)
 web_router.include_router(alerts.router)
 web_router.include_router(reports.router)

@@ -22,7 +22,7 @@ from app.errors import DomainError
 from app.i18n import list_separator, request_locale, translate
 from app.languages import LANGUAGES
 from app.messages import ALERT_FREQUENCY_LABELS
-from app.models import Project, User
+from app.models import User
 from app.models.exchange import AlertFrequency
 from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectFilters
@@ -33,29 +33,28 @@ from app.schemas.subscriptions import (
     SavedSearchPublic,
     SavedSearchUpdate,
 )
-from app.services import subscriptions
+from app.services import saved_searches, subscriptions
 from app.web import views
-from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
+from app.web.forms import Errors, PostedFormDep, form_errors, parse
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
 SearchId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Token = Annotated[str, Path(max_length=200)]
 ALERTS = "/me/alerts"
-# The links in these pages' addresses are secrets: not kept, not indexed.
-SECRET_PAGE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
 def panel(
     session: Session,
-    project: Project | ProjectPublic,
+    project: ProjectPublic,
     user: User | None,
     *,
     locale: str,
-    settings: Settings,  # noqa: ARG001 (every panel's signature, app/web/exchange.py)
+    settings: Settings,
 ) -> dict[str, Any]:
     """The entry page's follow button (a visitor: a link to sign in)."""
-    public_id = project.public_id if isinstance(project, Project) else project.id
+    del settings  # every panel is given them; this one needs none
+    public_id = project.id
     following = user is not None and subscriptions.is_following(
         session, user=user, public_id=public_id
     )
@@ -131,13 +130,13 @@ def _proposal(query: str | None, names: dict[str, Any], locale: str) -> dict[str
     if query is None:
         return {"query": None, "chips": [], "name": ""}
     try:
-        filters = subscriptions.read_query(query)
+        filters = saved_searches.read_query(query)
     except DomainError:
         return {"query": query, "chips": [], "name": ""}
     chips = views.catalog_chips(filters, names, locale, words=True)
     name = list_separator(locale).join(chip["label"] for chip in chips)
     return {
-        "query": subscriptions.query_string(filters),
+        "query": saved_searches.query_string(filters),
         "chips": chips,
         "name": name[:SEARCH_NAME_MAX_CHARS],
     }
@@ -152,11 +151,11 @@ def _alerts_page(
     proposed: str | None = None,
     values: dict[str, Any] | None = None,
     errors: Errors | None = None,
-    status_code: int = 200,
 ) -> HTMLResponse:
+    """/me/alerts; with `errors`, a form posted on it shown again (422)."""
     locale = request_locale(request)
     names = views.term_names(session, locale)
-    searches = subscriptions.list_saved_searches(session, user=user, settings=settings)
+    searches = saved_searches.list_saved_searches(session, user=user, settings=settings)
     context = {
         "current_user": user,
         "searches": _search_rows(searches, names, locale),
@@ -170,6 +169,7 @@ def _alerts_page(
         "values": values or {},
         "errors": errors or {},
     }
+    status_code = 422 if errors else 200
     response = render(request, "alerts/alerts.html", context, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"  # the feed addresses are secrets
     return response
@@ -207,25 +207,15 @@ def save_search_page(
 ) -> Response:
     locale = request_locale(request)
     fields: dict[str, Any] = {}
-    try:
+    with form_errors(locale) as refused:
         fields = form.values()
         data = parse(SavedSearchCreate, fields, locale)
-        subscriptions.save_search(session, user=user, data=data, settings=settings)
-    except FormInvalid as invalid:
-        errors = _under_query(invalid.errors)
-    except DomainError as error:
-        errors = _under_query(field_errors(error, locale))
-    else:
+        saved_searches.save_search(session, user=user, data=data, settings=settings)
+    if not refused:
         return see_other(request, f"{ALERTS}?lang={locale}", flash="search_saved")
+    query, errors = fields.get("query", ""), _under_query(refused.errors)
     return _alerts_page(
-        request,
-        session,
-        settings,
-        user,
-        proposed=fields.get("query", ""),
-        values=fields,
-        errors=errors,
-        status_code=422,
+        request, session, settings, user, proposed=query, values=fields, errors=errors
     )
 
 
@@ -241,18 +231,16 @@ def update_search_page(
     """A saved search's row: how often, and in which language."""
     locale = request_locale(request)
     fields = {k: v[-1] for k, v in form.action().items() if v[-1]}
-    try:
+    with form_errors(locale) as refused:
         data = parse(SavedSearchUpdate, fields, locale)
-        subscriptions.update_saved_search(
+        saved_searches.update_saved_search(
             session, user=user, search_id=search_id, data=data, settings=settings
         )
-    except FormInvalid as invalid:
-        messages = [m for ms in invalid.errors.values() for m in ms]
-        errors = {f"search-{search_id}": messages}
-        return _alerts_page(
-            request, session, settings, user, errors=errors, status_code=422
-        )
-    return see_other(request, f"{ALERTS}?lang={locale}", flash="search_updated")
+    if not refused:
+        return see_other(request, f"{ALERTS}?lang={locale}", flash="search_updated")
+    messages = [m for ms in refused.errors.values() for m in ms]
+    errors = {f"search-{search_id}": messages}  # shown in the search's row
+    return _alerts_page(request, session, settings, user, errors=errors)
 
 
 @router.post(
@@ -266,7 +254,7 @@ def delete_search_page(
     search_id: SearchId,
 ) -> Response:
     form.action()
-    subscriptions.delete_saved_search(session, user=user, search_id=search_id)
+    saved_searches.delete_saved_search(session, user=user, search_id=search_id)
     locale = request_locale(request)
     return see_other(request, f"{ALERTS}?lang={locale}", flash="search_deleted")
 
@@ -282,7 +270,9 @@ def renew_feed_page(
 ) -> Response:
     """A new private feed address (the old one stops working)."""
     form.action()
-    subscriptions.renew_feed(session, user=user, search_id=search_id, settings=settings)
+    saved_searches.renew_feed(
+        session, user=user, search_id=search_id, settings=settings
+    )
     locale = request_locale(request)
     return see_other(request, f"{ALERTS}?lang={locale}", flash="feed_renewed")
 
@@ -294,9 +284,7 @@ def _unsubscribe_page(
     request: Request, user: User | None, found: subscriptions.Unsubscription, token: str
 ) -> HTMLResponse:
     context = {"current_user": user, "found": found, "token": token}
-    response = render(request, "alerts/unsubscribe.html", context)
-    response.headers.update(SECRET_PAGE_HEADERS)
-    return response
+    return render(request, "alerts/unsubscribe.html", context)
 
 
 @router.get(
@@ -350,10 +338,7 @@ def unsubscribe_submit(
 def saved_search_feed(
     session: SessionDep, settings: SettingsDep, token: Token
 ) -> Response:
-    """A saved search's private Atom feed: its address is the secret."""
-    xml = subscriptions.saved_search_feed(session, token=token, settings=settings)
-    return Response(
-        xml,
-        media_type="application/atom+xml; charset=utf-8",
-        headers={"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"},
-    )
+    """A saved search's private Atom feed: its address is the secret (not
+    cached, not indexed: app/web/headers.py SECRET_PATHS)."""
+    xml = saved_searches.saved_search_feed(session, token=token, settings=settings)
+    return Response(xml, media_type="application/atom+xml; charset=utf-8")

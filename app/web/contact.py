@@ -1,7 +1,8 @@
 """Contact an entry's team through the relay: the form on the entry page, each
 side's conversation pages, the team's block, the moderators' log.
 
-Thin routes over app/services/contact.py (the rules) and contact_log.py (the
+Thin routes over app/services/contact.py (writing, answering),
+contact_measures.py (blocks, reports, suspensions) and contact_log.py (the
 reading); the view shaping is in app/web/contact_views.py. No page shows an
 email address.
 """
@@ -26,9 +27,9 @@ from app.i18n import request_locale
 from app.models import User
 from app.schemas.contact import NoteIn, ReplyIn, ReportIn, TeamMessageIn
 from app.schemas.project import ProjectPublic
-from app.services import contact, contact_log
+from app.services import contact, contact_log, contact_measures
 from app.web import contact_views as views
-from app.web.forms import FormInvalid, PostedFormDep, parse
+from app.web.forms import PostedFormDep, form_errors, parse
 from app.web.rendering import see_other
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +49,7 @@ def panel(
     form, a sign-in link, or why this person cannot write."""
     del settings  # the panel's common signature (app/web/exchange.py)
     state = contact.writing_state(session, public_id=project.id, user=user)
-    return views.writing_panel(session, project.id, user, state=state, locale=locale)
+    return views.form_context(session, project.id, user, state=state, locale=locale)
 
 
 # --- writing to a team ------------------------------------------------------------
@@ -80,21 +81,21 @@ def contact_submit(
     locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = form.values()
-        data = parse(TeamMessageIn, views.contact_fields(fields), locale)
-        access = contact.start_thread(
-            session,
-            project_public_id=project_id,
-            sender=user,
-            data=data,
-            settings=settings,
-        )
-    except FormInvalid as invalid:
-        return views.write_page(
-            request, session, project_id, user, values=fields, errors=invalid.errors
-        )
-    except DomainError as error:
+        with form_errors(locale) as refused:
+            fields = form.values()
+            access = contact.start_thread(
+                session,
+                project_public_id=project_id,
+                sender=user,
+                data=parse(TeamMessageIn, views.contact_fields(fields), locale),
+                settings=settings,
+            )
+    except DomainError as error:  # not about a field: on top of the page
         return views.write_refused(request, session, project_id, user, fields, error)
+    if refused:
+        return views.write_page(
+            request, session, project_id, user, values=fields, errors=refused.errors
+        )
     return see_other(
         request, f"/me/messages/{access.thread.id}?lang={locale}", flash="message_sent"
     )
@@ -118,7 +119,7 @@ def my_messages_page(
 def my_thread_page(
     request: Request, session: SessionDep, user: CurrentUser, thread_id: ThreadId
 ) -> HTMLResponse:
-    access = contact.access_for(session, thread_id=thread_id, user=user)
+    access = contact_log.access_for(session, thread_id=thread_id, user=user)
     return views.thread_page(request, session, access, f"/me/messages/{thread_id}")
 
 
@@ -135,7 +136,7 @@ def my_thread_submit(
     act: views.Act,
 ) -> Response:
     """Answer, report the conversation, or (the team) block its sender."""
-    access = contact.access_for(session, thread_id=thread_id, user=user)
+    access = contact_log.access_for(session, thread_id=thread_id, user=user)
     return _act(
         request, form, session, settings, access, act, f"/me/messages/{thread_id}"
     )
@@ -148,15 +149,18 @@ def my_thread_submit(
     "/messages/reply/{token}", name="team_thread_page", response_class=HTMLResponse
 )
 def team_thread_page(
-    request: Request, session: SessionDep, user: OptionalUser, token: Token
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    token: Token,
 ) -> HTMLResponse:
-    """The conversation for whoever holds the newest relayed mail's link."""
-    access = contact.access_by_token(session, token=token)
-    response = views.thread_page(
+    """The conversation for whoever holds the newest relayed mail's link
+    (app/web/headers.py keeps it out of caches and referrers)."""
+    access = contact_log.access_by_token(session, token=token, settings=settings)
+    return views.thread_page(
         request, session, access, f"/messages/reply/{token}", current_user=user
     )
-    response.headers["Cache-Control"] = "no-store"  # the link is a secret
-    return response
 
 
 @router.post(
@@ -170,7 +174,7 @@ def team_thread_submit(
     token: Token,
     act: views.Act,
 ) -> Response:
-    access = contact.access_by_token(session, token=token)
+    access = contact_log.access_by_token(session, token=token, settings=settings)
     return _act(
         request, form, session, settings, access, act, f"/messages/reply/{token}"
     )
@@ -190,31 +194,44 @@ def _act(
     locale = request_locale(request)
     fields: dict[str, Any] = {}
     try:
-        fields = form.values()
-        if act == "reply":
-            answer = parse(ReplyIn, {"body": fields.get("body", "")}, locale)
-            contact.reply(session, access=access, body=answer.body, settings=settings)
-        elif act == "report":
-            report = parse(ReportIn, {"reason": fields.get("reason", "")}, locale)
-            contact.report_thread(
-                session, access=access, reason=report.reason, settings=settings
-            )
-        else:
-            note = parse(NoteIn, views.note_fields(fields), locale)
-            contact.block_sender(session, access=access, reason=note.reason)
-    except FormInvalid as invalid:
+        with form_errors(locale) as refused:
+            fields = form.values()
+            _do(session, settings, access, act, fields, locale)
+    except DomainError as error:  # not about a field: 403, 409, 429
+        return views.thread_refused(request, session, access, base, fields, error, act)
+    if refused:
         return views.thread_page(
             request,
             session,
             access,
             base,
             values=fields,
-            errors=invalid.errors,
+            errors=refused.errors,
             act=act,
         )
-    except DomainError as error:
-        return views.thread_refused(request, session, access, base, fields, error, act)
     return see_other(request, f"{base}?lang={locale}", flash=views.ACT_FLASH[act])
+
+
+def _do(
+    session: Session,
+    settings: Settings,
+    access: contact.Access,
+    act: str,
+    fields: dict[str, Any],
+    locale: str,
+) -> None:
+    """Answer, report, or block: the posted fields through the service."""
+    if act == "reply":
+        answer = parse(ReplyIn, {"body": fields.get("body", "")}, locale)
+        contact.reply(session, access=access, body=answer.body, settings=settings)
+    elif act == "report":
+        report = parse(ReportIn, {"reason": fields.get("reason", "")}, locale)
+        contact_measures.report_thread(
+            session, access=access, reason=report.reason, settings=settings
+        )
+    else:
+        note = parse(NoteIn, views.note_fields(fields), locale)
+        contact_measures.block_sender(session, access=access, reason=note.reason)
 
 
 # --- the moderators' log ----------------------------------------------------------
@@ -229,11 +246,7 @@ def message_log_page(
     moderator: ModeratorUser,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    locale = request_locale(request)
-    log = contact_log.moderator_log(
-        session, moderator=moderator, locale=locale, page=page
-    )
-    return views.log_page(request, session, moderator, log)
+    return views.log_page(request, session, moderator, page)
 
 
 @router.post(
@@ -248,22 +261,21 @@ def message_log_submit(
 ) -> Response:
     """Suspend a sender from writing to any team, or lift the suspension."""
     locale = request_locale(request)
-    fields = {k: v[-1] for k, v in form.action().items()}
-    sender_id = views.sender_id(fields)
+    fields = {key: values[-1] for key, values in form.action().items()}
     page = views.page_number(fields)
-    try:
+    with form_errors(locale) as refused:
+        sender_id = views.sender_id(fields)
         note = parse(NoteIn, views.note_fields(fields), locale)
-    except FormInvalid as invalid:
-        log = contact_log.moderator_log(
-            session, moderator=moderator, locale=locale, page=page
-        )
-        return views.log_page(request, session, moderator, log, errors=invalid.errors)
-    if measure == "suspend":
-        contact.suspend_sender(
-            session, sender_id=sender_id, moderator=moderator, reason=note.reason
-        )
-    else:
-        contact.lift_suspension(session, sender_id=sender_id, moderator=moderator)
+        if measure == "suspend":
+            contact_measures.suspend_sender(
+                session, sender_id=sender_id, moderator=moderator, reason=note.reason
+            )
+        else:
+            contact_measures.lift_suspension(
+                session, sender_id=sender_id, moderator=moderator
+            )
+    if refused:
+        return views.log_page(request, session, moderator, page, errors=refused.errors)
     flash = "sender_suspended" if measure == "suspend" else "suspension_lifted"
     return see_other(
         request, f"/moderation/messages?lang={locale}&page={page}", flash=flash

@@ -12,11 +12,11 @@ from app.errors import DomainError, ErrorCode, InvalidInput
 from app.i18n import request_locale, translate
 from app.messages import CONTACT_PURPOSE_LABELS, RULE_MESSAGES
 from app.models import ContactPurpose, User
-from app.schemas.contact import ContactThreadPublic, MessageLog, MyMessages
+from app.schemas.contact import ContactThreadPublic, MyMessages
 from app.services import contact_log, projects, taxonomy
 from app.services.contact import Access
 from app.web import views
-from app.web.forms import Errors, field_errors
+from app.web.forms import Errors
 from app.web.rendering import render, text_in
 
 Act = Literal["reply", "report", "block"]
@@ -44,7 +44,7 @@ def purposes(locale: str) -> list[tuple[str, str]]:
     ]
 
 
-def _form_context(
+def form_context(
     session: Session,
     public_id: str,
     user: User | None,
@@ -54,7 +54,8 @@ def _form_context(
     values: dict[str, Any] | None = None,
     errors: Errors | None = None,
 ) -> dict[str, Any]:
-    """The writing form (or why there is none) for the panel and the page."""
+    """The writing form (or why there is none): the entry page's panel, and
+    the form's own page."""
     write = f"/projects/{public_id}/contact?lang={locale}"
     refusal = REFUSALS.get(state)
     prefilled = {
@@ -76,12 +77,6 @@ def _form_context(
         else [],
         "purposes": purposes(locale),
     }
-
-
-def writing_panel(
-    session: Session, public_id: str, user: User | None, *, state: str, locale: str
-) -> dict[str, Any]:
-    return _form_context(session, public_id, user, state=state, locale=locale)
 
 
 def contact_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +124,7 @@ def write_page(
     locale = request_locale(request)
     project = projects.get_public_project(session, public_id)
     title, title_lang = text_in(project.title, locale, project.original_language)
-    form = _form_context(
+    form = form_context(
         session,
         public_id,
         user,
@@ -166,31 +161,21 @@ def write_refused(
     fields: dict[str, Any],
     error: DomainError,
 ) -> HTMLResponse:
-    """A refused first message: the fields' problems beside them (422); over
-    the limit, the form kept (429, Retry-After); otherwise (a block, a
-    suspension) the page says why, without the form."""
-    locale = request_locale(request)
-    if error.status_code == 404:
+    """A refused first message, not for a field (those are form_errors'): over
+    the limit, the form kept (429, Retry-After); a block, a suspension, no one
+    to mail: the page says why, without the form. An entry not found or not
+    published is its error page."""
+    if error.status_code == 404 or error.code == ErrorCode.NOT_PUBLISHED:
         raise error
-    if error.status_code == 422:
-        return write_page(
-            request,
-            session,
-            public_id,
-            user,
-            values=fields,
-            errors=field_errors(error, locale),
-        )
     throttled = error.status_code == 429
-    state = "open" if throttled else _state_after(error)
     response = write_page(
         request,
         session,
         public_id,
         user,
-        state=state,
+        state="open" if throttled else _state_after(error),
         values=fields,
-        errors=_on_top(error, locale),
+        errors=_on_top(error, request_locale(request)),
         status_code=error.status_code,
     )
     response.headers.update(error.headers)
@@ -270,44 +255,49 @@ def thread_refused(
     error: DomainError,
     act: str,
 ) -> HTMLResponse:
-    """A refused answer, report or block: beside its box (422), or on top
-    with the refusal's status (a blocked sender's answer: 403)."""
-    locale = request_locale(request)
+    """A refused answer, report or block, not for a field: on top of its box
+    with the refusal's status (a blocked sender: 403, an entry no longer
+    published: 409, over the limit: 429 with Retry-After)."""
     if error.status_code == 404:
         raise error
-    errors = (
-        field_errors(error, locale)
-        if error.status_code == 422
-        else _on_top(error, locale)
-    )
-    return thread_page(
+    response = thread_page(
         request,
         session,
         access,
         base,
         values=fields,
-        errors=errors,
+        errors=_on_top(error, request_locale(request)),
         act=act,
         status_code=error.status_code,
     )
+    response.headers.update(error.headers)
+    return response
 
 
 def log_page(
     request: Request,
     session: Session,
     moderator: User,
-    log: MessageLog,
+    page: int,
     *,
     errors: Errors | None = None,
 ) -> HTMLResponse:
-    """The moderators' log; a too long note comes back on top (422)."""
+    """The moderators' log at `page`; a bad note comes back on top (422)."""
     locale = request_locale(request)
+    log = contact_log.moderator_log(
+        session, moderator=moderator, locale=locale, page=page
+    )
     return render(
         request,
         "contact/log.html",
         {
             "current_user": moderator,
             "log": log,
+            "nav": views.page_links(
+                log.page,
+                log.pages,
+                lambda n: f"/moderation/messages?lang={locale}&page={n}",
+            ),
             "purpose_names": dict(purposes(locale)),
             "country_names": _country_names(session, locale),
             "errors": errors or {},

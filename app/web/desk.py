@@ -8,37 +8,26 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.deps import ModeratorUser, ProjectId, SessionDep, SettingsDep
-from app.errors import DomainError
 from app.i18n import request_locale, translate
 from app.messages import (
     ACTION_BUTTONS,
+    CHOICE_LABELS_BY_FILTER,
     EXPORT_COLUMNS,
     HISTORY_LINES,
-    IMPLEMENTATION_STATUS_LABELS,
     OFFER_LABELS,
     PART_LABELS,
-    SCOPE_LABELS,
     STATUS_NAMES,
     YES_NO,
 )
-from app.models import ProjectStatus, RevisionStatus, User
+from app.models import Project, ProjectStatus, RevisionStatus, User
 from app.schemas.common import Iso2
-from app.schemas.good_practices import DesignationIn, WithdrawalIn
 from app.schemas.moderation import CommentIn, DecisionIn, RevisionDecisionIn
 from app.schemas.project import ProjectRecord
-from app.services import (
-    comments,
-    designations,
-    moderation,
-    projects,
-    queue,
-    records,
-    revisions,
-)
+from app.services import comments, moderation, projects, queue, records, revisions
 from app.services.exports import Labels
 from app.taxonomies import TAXONOMIES
-from app.web import good_practices
-from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
+from app.web.forms import Errors, FormInvalid, PostedFormDep, form_errors, parse
+from app.web.good_practice_views import review_panel
 from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -90,9 +79,8 @@ TAXONOMY_OF = {
     "country": "country",
     "entity_type": "entity_type",
 }
-CHOICE_LABELS = {
-    "scope": SCOPE_LABELS,
-    "implementation_status": IMPLEMENTATION_STATUS_LABELS,
+# The catalog's names of choices, and the record's fields that no filter has.
+CHOICE_LABELS: dict[str, dict[Any, str]] = CHOICE_LABELS_BY_FILTER | {
     "unesco_alignment": YES_NO,
     "offers": OFFER_LABELS,
 }
@@ -148,81 +136,90 @@ def _field_label(locale: str, field: str) -> str:
     return field
 
 
-def _review(
+def _revision(
+    session: Session, record: ProjectRecord, moderator: User, labels: Labels
+) -> dict[str, Any] | None:
+    """The changes proposed to a published entry, field by field (None: none)."""
+    if record.open_revision is None:
+        return None
+    view = revisions.revision_view(session, public_id=record.id, user=moderator)
+    locale = labels.locale
+    return {
+        "view": view,
+        "changes": [
+            (
+                _field_label(locale, change.field),
+                _shown(change.before, labels, change.field),
+                _shown(change.after, labels, change.field),
+            )
+            for change in view.changes
+        ],
+    }
+
+
+def _decisions(
+    project: Project, record: ProjectRecord, moderator: User, locale: str
+) -> list[tuple[str, str]]:
+    """The decision buttons: on the changes if a revision waits, else on the entry."""
+    if record.open_revision is None:
+        actions = moderation.allowed_actions(moderator, project)
+    elif record.open_revision == RevisionStatus.PENDING:
+        actions = list(revisions.REVISION_ACTIONS)
+    else:  # the changes went back to their author
+        actions = []
+    return [(action, translate(locale, ACTION_BUTTONS[action])) for action in actions]
+
+
+def _record_view(record: ProjectRecord, labels: Labels) -> dict[str, Any]:
+    """The record's texts in every language, and its other fields as lines."""
+    locale = labels.locale
+    data = record.model_dump(mode="json")
+    return {
+        "texts": [
+            (_field_label(locale, key), getattr(record, key))
+            for key in records.TRANSLATED_FIELDS
+        ],
+        "shown": [
+            (_field_label(locale, field), _shown(data.get(field), labels, field))
+            for field in records.RECORD_FIELDS
+            if field not in records.TRANSLATED_FIELDS and field != "original_language"
+        ],
+    }
+
+
+def review(
     request: Request,
     session: Session,
     moderator: User,
     public_id: str,
-    *,
     errors: Errors | None = None,
+    *,
     values: dict[str, str] | None = None,
-    status_code: int = 200,
 ) -> HTMLResponse:
+    """An entry's review page; with `errors` (a form of it refused), a 422."""
     locale = request_locale(request)
     project = projects.find_for_work(session, public_id, moderator)
     record: ProjectRecord = projects.working_record(session, project)
     labels = Labels(session, locale)
-    data = record.model_dump(mode="json")
-    shown = [
-        (_field_label(locale, field), _shown(data.get(field), labels, field))
-        for field in records.RECORD_FIELDS
-        if field not in records.TRANSLATED_FIELDS and field != "original_language"
-    ]
-    revision = None
-    if record.open_revision is not None:
-        view = revisions.revision_view(session, public_id=public_id, user=moderator)
-        revision = {
-            "view": view,
-            "changes": [
-                (
-                    _field_label(locale, change.field),
-                    _shown(change.before, labels, change.field),
-                    _shown(change.after, labels, change.field),
-                )
-                for change in view.changes
-            ],
-        }
-    if revision:  # the decision is on the changes, not the published entry
-        pending = record.open_revision == RevisionStatus.PENDING
-        decisions = list(revisions.REVISION_ACTIONS) if pending else []
-    else:
-        decisions = moderation.allowed_actions(moderator, project)
     history = moderation.history(session, public_id=public_id, user=moderator)
-    designation = designations.designation_of(
-        session, public_id=public_id, moderator=moderator
-    )
-    return render(
-        request,
-        "moderation/review.html",
-        {
-            "current_user": moderator,
-            "record": record,
-            "texts": [
-                (_field_label(locale, key), getattr(record, key))
-                for key in records.TRANSLATED_FIELDS
-            ],
-            "shown": shown,
-            "revision": revision,
-            "decisions": [(a, translate(locale, ACTION_BUTTONS[a])) for a in decisions],
-            "history": [
-                (event, translate(locale, HISTORY_LINES[event.action]))
-                for event in history
-            ],
-            "comments": comments.list_comments(
-                session, public_id=public_id, user=moderator
-            ),
-            "status_names": _status_names(locale),
-            "country_names": labels.names["country"],
-            "good_practice": good_practices.review_panel(
-                designation,
-                approved=project.status == ProjectStatus.APPROVED,
-                locale=locale,
-            ),
-            "errors": errors or {},
-            "values": values or {},
-        },
-        status_code=status_code,
-    )
+    context = {
+        "current_user": moderator,
+        "record": record,
+        **_record_view(record, labels),
+        "revision": _revision(session, record, moderator, labels),
+        "decisions": _decisions(project, record, moderator, locale),
+        "history": [(e, translate(locale, HISTORY_LINES[e.action])) for e in history],
+        "comments": comments.list_comments(
+            session, public_id=public_id, user=moderator
+        ),
+        "status_names": _status_names(locale),
+        "country_names": labels.names["country"],
+        "good_practice": review_panel(session, project, moderator, locale),
+        "errors": errors or {},
+        "values": values or {},
+    }
+    status_code = 422 if errors else 200
+    return render(request, "moderation/review.html", context, status_code=status_code)
 
 
 @router.get("/moderation/{project_id}", name="review_page", response_class=HTMLResponse)
@@ -232,7 +229,7 @@ def review_page(
     moderator: ModeratorUser,
     project_id: ProjectId,
 ) -> HTMLResponse:
-    return _review(request, session, moderator, project_id)
+    return review(request, session, moderator, project_id)
 
 
 @router.post(
@@ -253,7 +250,7 @@ def decide_page(
     on_revision = fields.pop("target", None) == "revision"
     if not (fields.get("reason") or "").strip():
         fields.pop("reason", None)
-    try:
+    with form_errors(locale) as refused:
         if on_revision:
             change = parse(RevisionDecisionIn, fields, locale)
             revisions.decide_revision(
@@ -274,22 +271,11 @@ def decide_page(
                 reason=decision.reason,
                 settings=settings,
             )
-    except FormInvalid as invalid:
-        errors = invalid.errors
-    except DomainError as error:
-        if error.status_code != 422:
-            raise
-        errors = field_errors(error, locale)
-    else:
+    if not refused:
         return see_other(request, f"/moderation?lang={locale}", flash="decided")
-    return _review(
-        request,
-        session,
-        moderator,
-        project_id,
-        errors=errors,
-        values={"reason": fields.get("reason", "")},
-        status_code=422,
+    values = {"reason": fields.get("reason", "")}
+    return review(
+        request, session, moderator, project_id, refused.errors, values=values
     )
 
 
@@ -309,14 +295,7 @@ def comment_page(
     try:
         comment = parse(CommentIn, {"body": (fields.get("body") or [""])[-1]}, locale)
     except FormInvalid as invalid:
-        return _review(
-            request,
-            session,
-            moderator,
-            project_id,
-            errors=invalid.errors,
-            status_code=422,
-        )
+        return review(request, session, moderator, project_id, invalid.errors)
     comments.add_comment(
         session,
         public_id=project_id,
@@ -326,90 +305,4 @@ def comment_page(
     )
     return see_other(
         request, f"/moderation/{project_id}?lang={locale}", flash="commented"
-    )
-
-
-@router.post(
-    "/moderation/{project_id}/good-practice",
-    name="designate_page",
-    response_model=None,
-)
-def designate_page(
-    request: Request,
-    form: PostedFormDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    moderator: ModeratorUser,
-    project_id: ProjectId,
-) -> Response:
-    """Designate the entry a good practice; a missing citation or a bad year
-    re-renders the review page (422) with the messages beside the fields."""
-    locale = request_locale(request)
-    fields = {k: v[-1] for k, v in form.action().items() if v[-1].strip()}
-    try:
-        data = parse(DesignationIn, fields, locale)
-        designations.designate(
-            session,
-            public_id=project_id,
-            moderator=moderator,
-            data=data,
-            settings=settings,
-        )
-    except FormInvalid as invalid:
-        errors = invalid.errors
-    except DomainError as error:
-        if error.status_code != 422:
-            raise
-        errors = field_errors(error, locale)
-    else:
-        url = f"/moderation/{project_id}?lang={locale}"
-        return see_other(request, url, flash="designated")
-    return _review(
-        request,
-        session,
-        moderator,
-        project_id,
-        errors=errors,
-        values=fields,
-        status_code=422,
-    )
-
-
-@router.post(
-    "/moderation/{project_id}/good-practice/withdraw",
-    name="withdraw_designation_page",
-    response_model=None,
-)
-def withdraw_designation_page(
-    request: Request,
-    form: PostedFormDep,
-    session: SessionDep,
-    moderator: ModeratorUser,
-    project_id: ProjectId,
-) -> Response:
-    """Withdraw the designation; without a reason, the review page again (422)."""
-    locale = request_locale(request)
-    reason = (form.action().get("withdrawal_reason") or [""])[-1].strip()
-    try:
-        withdrawal = parse(WithdrawalIn, {"reason": reason or None}, locale)
-        designations.withdraw(
-            session, public_id=project_id, moderator=moderator, reason=withdrawal.reason
-        )
-    except FormInvalid as invalid:
-        errors = invalid.errors
-    except DomainError as error:
-        if error.status_code != 422:
-            raise
-        errors = field_errors(error, locale)
-    else:
-        url = f"/moderation/{project_id}?lang={locale}"
-        return see_other(request, url, flash="designation_withdrawn")
-    return _review(
-        request,
-        session,
-        moderator,
-        project_id,
-        errors={"withdrawal_reason": errors.get("reason", [])} | errors,
-        values={"withdrawal_reason": reason},
-        status_code=422,
     )

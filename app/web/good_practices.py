@@ -1,77 +1,36 @@
-"""Good practices: the /good-practices page, the badge and citation on the
+"""Good practices (pages): /good-practices, the badge and citation on the
 entry page, the sections leading the country and action-line pages, and the
-view of the desk's designation forms (their routes are in app/web/desk.py)."""
+desk's designate and withdraw forms (drawn on the review page, app/web/desk.py)."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.config import Settings
-from app.deps import OptionalUser, SessionDep
-from app.i18n import request_locale, translate
-from app.messages import N_
-from app.models import Project, User
+from app.deps import ModeratorUser, OptionalUser, ProjectId, SessionDep, SettingsDep
+from app.i18n import request_locale
+from app.models import User
 from app.schemas.good_practices import (
-    DesignationRecord,
+    DesignationIn,
     GoodPracticeFilters,
     GoodPracticeParams,
-    GoodPracticePublic,
+    WithdrawalIn,
 )
-from app.schemas.project import GoodPracticeSummary, ProjectPublic
+from app.schemas.project import ProjectPublic
 from app.schemas.search import ProjectFilters
 from app.services import catalog_index, designations, profiles
 from app.services import filters as catalog
 from app.taxonomies import labelled
-from app.web import views
-from app.web.rendering import render, text_in
+from app.web import desk, views
+from app.web.forms import PostedFormDep, form_errors, parse
+from app.web.good_practice_views import badge, card, citation
+from app.web.rendering import render, see_other
 
 router = APIRouter(include_in_schema=False)
 
 SECTION_SIZE = 3  # good practices listed where they lead a country or line page
-BADGE = N_("Good practice ({year})")
-BADGE_FRAMEWORK = N_("Good practice ({year}, {framework})")
-
-
-def badge(found: GoodPracticeSummary | GoodPracticePublic, locale: str) -> str:
-    """ "Good practice (2025, WSIS Prize 2025)" in `locale`."""
-    year = str(found.year)  # a year, not a number: no grouping, Latin digits
-    if found.framework:
-        return translate(locale, BADGE_FRAMEWORK, year=year, framework=found.framework)
-    return translate(locale, BADGE, year=year)
-
-
-def _citation(
-    found: GoodPracticeSummary | GoodPracticePublic, locale: str, original: str
-) -> dict[str, Any]:
-    """The citation in `locale`, else in another language (`lang`: the one
-    shown, marked on the page as the entry page marks a fallback)."""
-    text, shown_in = text_in(found.citation, locale, original)
-    return {"text": text, "lang": shown_in}
-
-
-def card(
-    item: GoodPracticePublic, names: dict[str, dict[Any, str]], locale: str
-) -> dict[str, Any]:
-    """One good practice as the page's card shows it."""
-    entry = item.project
-    title, title_in = text_in(entry.title, locale, entry.original_language)
-    return {
-        "id": entry.id,
-        "href": f"/projects/{entry.id}?lang={locale}",
-        "title": title,
-        "title_lang": title_in,
-        "badge": badge(item, locale),
-        "citation": _citation(item, locale, entry.original_language),
-        "year": item.year,
-        "framework": item.framework,
-        "countries": [names["country"].get(c, c) for c in entry.countries],
-        "action_lines": [
-            labelled("action_line", code, names["action_line"].get(code, code))
-            for code in entry.action_lines
-        ],
-    }
 
 
 def _catalog_filters(filters: GoodPracticeFilters) -> ProjectFilters:
@@ -107,19 +66,27 @@ def _options(session: Session, params: GoodPracticeParams, locale: str) -> Any:
     }
 
 
-def _pages(params: GoodPracticeParams, total: int, locale: str) -> dict[str, Any]:
+def _list_view(
+    session: Session, params: GoodPracticeParams, locale: str
+) -> dict[str, Any]:
+    """The page's cards, filter form, links and pages."""
+    found = designations.good_practices(session, params=params)
+    names = views.term_names(session, locale)
+    filters = views.query_string(params, limit=None, page=None, lang=locale)
     base = views.query_string(params, page=None, lang=locale)
-    last = max(1, -(-total // params.limit))
     return {
-        "previous": (
-            f"/good-practices?{base}&page={params.page - 1}"
-            if params.page > 1
-            else None
+        "total": found.total,
+        "cards": [card(item, names, locale) for item in found.items],
+        "options": _options(session, params, locale),
+        "filtered": bool(params.country or params.action_line or params.year),
+        "catalog": catalog.catalog_url(
+            _catalog_filters(params), locale, good_practice="true"
         ),
-        "next": (
-            f"/good-practices?{base}&page={params.page + 1}"
-            if params.page < last
-            else None
+        "feed": f"/feeds/good-practices.atom?{filters}",
+        "nav": views.page_links(
+            params.page,
+            max(1, -(-found.total // params.limit)),
+            lambda page: f"/good-practices?{base}&page={page}",
         ),
     }
 
@@ -132,26 +99,8 @@ def good_practices_page(
     params: Annotated[GoodPracticeParams, Query()],
 ) -> HTMLResponse:
     """The entries AICTO designated good practices, newest designation first."""
-    locale = request_locale(request)
-    found = designations.good_practices(session, params=params)
-    names = views.term_names(session, locale)
-    filters = views.query_string(params, limit=None, page=None, lang=locale)
-    return render(
-        request,
-        "good_practices/list.html",
-        {
-            "current_user": user,
-            "total": found.total,
-            "cards": [card(item, names, locale) for item in found.items],
-            "options": _options(session, params, locale),
-            "filtered": bool(params.country or params.action_line or params.year),
-            "catalog": catalog.catalog_url(
-                _catalog_filters(params), locale, good_practice="true"
-            ),
-            "feed": f"/feeds/good-practices.atom?{filters}",
-            "pagination": _pages(params, found.total, locale),
-        },
-    )
+    view = _list_view(session, params, request_locale(request))
+    return render(request, "good_practices/list.html", {"current_user": user, **view})
 
 
 def section(
@@ -178,44 +127,88 @@ def section(
 
 def panel(
     session: Session,
-    project: Project | ProjectPublic,
-    user: User | None,  # noqa: ARG001 - every panel's signature (app/web/exchange.py)
+    project: ProjectPublic,
+    user: User | None,
     *,
     locale: str,
-    settings: Settings,  # noqa: ARG001 - every panel's signature
+    settings: Settings,
 ) -> dict[str, Any]:
     """The entry page's badge and citation, when a designation is in force
-    (the public record carries it; a stored entry is looked up)."""
-    if isinstance(project, ProjectPublic):
-        found = project.good_practice
-    else:
-        found = designations.summary_of(session, project)
+    (the public record carries it)."""
+    del session, user, settings  # every panel is given them; this one needs none
+    found = project.good_practice
     if found is None:
         return {}
     return {
         "badge": badge(found, locale),
-        "citation": _citation(found, locale, project.original_language.value),
+        "citation": citation(found, locale, project.original_language.value),
         "more": f"/good-practices?lang={locale}",
     }
 
 
-def review_panel(
-    designation: DesignationRecord | None, *, approved: bool, locale: str
-) -> dict[str, Any]:
-    """The desk's forms: designate an approved entry not designated; withdraw
-    the designation in force."""
-    if designation is None:
-        return {"designation": None, "designate": approved, "badge": None}
-    return {
-        "designation": designation,
-        "designate": False,
-        "badge": badge(
-            GoodPracticeSummary(
-                citation=designation.citation,
-                year=designation.year,
-                framework=designation.framework,
-                designated_at=designation.designated_at,
-            ),
-            locale,
-        ),
-    }
+# --- the desk's forms -------------------------------------------------------------
+
+
+def _reviewed(request: Request, project_id: str, flash: str) -> Response:
+    url = f"/moderation/{project_id}?lang={request_locale(request)}"
+    return see_other(request, url, flash=flash)
+
+
+@router.post(
+    "/moderation/{project_id}/good-practice",
+    name="designate_page",
+    response_model=None,
+)
+def designate_page(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> Response:
+    """Designate the entry a good practice; a missing citation or a bad year
+    re-renders the review page (422) with the messages beside the fields."""
+    locale = request_locale(request)
+    fields = {k: v[-1] for k, v in form.action().items() if v[-1].strip()}
+    with form_errors(locale) as refused:
+        data = parse(DesignationIn, fields, locale)
+        designations.designate(
+            session,
+            public_id=project_id,
+            moderator=moderator,
+            data=data,
+            settings=settings,
+        )
+    if not refused:
+        return _reviewed(request, project_id, "designated")
+    return desk.review(
+        request, session, moderator, project_id, refused.errors, values=fields
+    )
+
+
+@router.post(
+    "/moderation/{project_id}/good-practice/withdraw",
+    name="withdraw_designation_page",
+    response_model=None,
+)
+def withdraw_designation_page(
+    request: Request,
+    form: PostedFormDep,
+    session: SessionDep,
+    moderator: ModeratorUser,
+    project_id: ProjectId,
+) -> Response:
+    """Withdraw the designation; without a reason, the review page again (422)."""
+    locale = request_locale(request)
+    reason = (form.action().get("withdrawal_reason") or [""])[-1].strip()
+    with form_errors(locale) as refused:
+        withdrawal = parse(WithdrawalIn, {"reason": reason or None}, locale)
+        designations.withdraw(
+            session, public_id=project_id, moderator=moderator, reason=withdrawal.reason
+        )
+    if not refused:
+        return _reviewed(request, project_id, "designation_withdrawn")
+    errors = {"withdrawal_reason": refused.errors.pop("reason", [])} | refused.errors
+    values = {"withdrawal_reason": reason}
+    return desk.review(request, session, moderator, project_id, errors, values=values)

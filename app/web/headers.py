@@ -67,11 +67,13 @@ HSTS = "max-age=31536000; includeSubDomains"
 # does not make them private, and no-store would refetch them on every page.
 PUBLIC_FILES = "/static/"
 # Addresses that carry a secret in their path (the team's link to a relayed
-# conversation, an alert's unsubscribe link, a private feed): never sent on as
-# a Referer, never indexed, never cached.
+# conversation, an alert's unsubscribe link, a private feed): never sent to
+# another site as a Referer, never indexed, never cached. (`same-origin`, not
+# `no-referrer`: with the latter the browser posts these pages' own forms with
+# `Origin: null`, which the CSRF check refuses as another site's.)
 SECRET_PATHS = ("/messages/reply/", "/alerts/unsubscribe/", "/feeds/saved/")
 SECRET_PATH_HEADERS = {
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-robots-tag": "noindex, nofollow",
     "cache-control": "no-store",
 }

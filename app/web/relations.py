@@ -1,6 +1,7 @@
 """Relations between entries (pages): the entry page's panel and badge, the
 team's page of an entry's relations (any status) with the proposal form, the
-answers to proposals, and the moderators' list of proposals waiting."""
+answers to proposals, and the moderators' list of proposals waiting. The
+public list of replicated entries is app/web/replications.py, mounted here."""
 
 from typing import Annotated, Any
 
@@ -10,25 +11,25 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.deps import CurrentUser, ModeratorUser, ProjectId, SessionDep, SettingsDep
-from app.errors import DomainError
 from app.i18n import request_locale, translate
 from app.messages import (
     RELATION_CHOICES,
     RELATION_READINGS,
     REPLICATED_IN_COUNTRIES,
 )
-from app.models import Project, User
+from app.models import User
 from app.schemas.project import ProjectPublic
 from app.schemas.relations import (
     ProjectRelations,
+    ProposedRelation,
     RelationAction,
     RelationIn,
     RelationPublic,
     RelationReading,
 )
-from app.services import relations
+from app.services import related_entries, relations
 from app.web import views
-from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
+from app.web.forms import Errors, PostedFormDep, form_errors, parse
 from app.web.rendering import format_number, render, see_other
 
 router = APIRouter(include_in_schema=False)
@@ -93,16 +94,18 @@ def relations_view(
 
 def panel(
     session: Session,
-    project: Project | ProjectPublic,
+    project: ProjectPublic,
     user: User | None,
     *,
     locale: str,
-    settings: Settings,  # noqa: ARG001 - every panel's signature (web/exchange.py)
+    settings: Settings,
 ) -> dict[str, Any]:
     """What the entry page shows of this feature (its relations include and
     its badge of replications)."""
-    public_id = project.public_id if isinstance(project, Project) else project.id
-    found = relations.project_relations(session, public_id=public_id, viewer=user)
+    del settings  # every panel's signature (app/web/exchange.py)
+    found = related_entries.project_relations(
+        session, public_id=project.id, viewer=user
+    )
     return relations_view(found, session, locale=locale)
 
 
@@ -111,13 +114,13 @@ def _relations_page(
     session: Session,
     user: User,
     project_id: str,
-    *,
     errors: Errors | None = None,
     values: dict[str, str] | None = None,
+    *,
     status_code: int = 200,
 ) -> HTMLResponse:
     locale = request_locale(request)
-    found = relations.working_relations(session, public_id=project_id, user=user)
+    found = related_entries.working_relations(session, public_id=project_id, user=user)
     return render(
         request,
         "relations/manage.html",
@@ -159,35 +162,27 @@ def propose_relation_submit(
     """Propose a relation; a wrong field re-renders the team's page (422)."""
     locale = request_locale(request)
     fields: dict[str, Any] = {}
-    try:
+    with form_errors(locale) as refused:
         fields = form.values()
-        back = fields.pop("back", "")
-        if not (fields.get("note") or "").strip():
-            fields.pop("note", None)
-        proposal = parse(RelationIn, fields, locale)
+        proposal = parse(RelationIn, _proposal_fields(fields), locale)
         relations.propose(
             session, public_id=project_id, data=proposal, by=user, settings=settings
         )
-    except FormInvalid as invalid:
-        errors = invalid.errors
-    except DomainError as error:
-        if error.status_code != 422:
-            raise
-        errors = field_errors(error, locale)
-    else:
-        return see_other(
-            request, _back(project_id, back, locale), flash="relation_proposed"
-        )
+    if not refused:
+        back = _back(project_id, fields.get("back", ""), locale)
+        return see_other(request, back, flash="relation_proposed")
     values = {key: str(value) for key, value in fields.items()}
     return _relations_page(
-        request,
-        session,
-        user,
-        project_id,
-        errors=errors,
-        values=values,
-        status_code=422,
+        request, session, user, project_id, refused.errors, values, status_code=422
     )
+
+
+def _proposal_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields as RelationIn reads them: no `back`, no blank note."""
+    proposal = {key: value for key, value in fields.items() if key != "back"}
+    if not str(proposal.get("note") or "").strip():
+        proposal.pop("note", None)
+    return proposal
 
 
 def _back(project_id: str, back: str, locale: str) -> str:
@@ -231,23 +226,28 @@ def moderation_relations_page(
 ) -> HTMLResponse:
     """The proposals waiting for an answer, oldest first."""
     locale = request_locale(request)
-    waiting = relations.waiting_relations(session, moderator=moderator)
-    names = views.term_names(session, locale)["country"]
+    waiting = related_entries.waiting_relations(session, moderator=moderator)
     return render(
         request,
         "relations/moderation.html",
-        {
-            "current_user": moderator,
-            "waiting": [
-                {
-                    "relation": proposal,
-                    "label": translate(locale, RELATION_READINGS[proposal.relation]),
-                }
-                for proposal in waiting
-            ],
-            "country_names": names,
-        },
+        {"current_user": moderator, **waiting_view(waiting, session, locale=locale)},
     )
+
+
+def waiting_view(
+    waiting: list[ProposedRelation], session: Session, *, locale: str
+) -> dict[str, Any]:
+    """The moderators' list: each proposal with its relation named in `locale`."""
+    return {
+        "waiting": [
+            {
+                "relation": proposal,
+                "label": translate(locale, RELATION_READINGS[proposal.relation]),
+            }
+            for proposal in waiting
+        ],
+        "country_names": views.term_names(session, locale)["country"],
+    }
 
 
 @router.post(
@@ -264,6 +264,7 @@ def moderation_relation_submit(
     relation_id: RelationId,
     action: RelationAction,
 ) -> Response:
+    """A moderator's answer from the list of proposals waiting."""
     form.action()  # the CSRF check
     relations.act(
         session, relation_id=relation_id, action=action, by=moderator, settings=settings

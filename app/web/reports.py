@@ -10,7 +10,6 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.deps import CurrentUser, ModeratorUser, ProjectId, SessionDep, SettingsDep
-from app.errors import DomainError
 from app.i18n import request_locale, translate
 from app.messages import PROBLEM_KIND_LABELS, REPORT_STATUS_LABELS
 from app.models import Permission, User
@@ -18,7 +17,8 @@ from app.models.exchange import REASON_MAX_CHARS, ProblemKind, ReportStatus
 from app.schemas.project import ProjectPublic
 from app.schemas.reports import CloseIn, ReportIn, ReportPage, ReportPublic
 from app.services import projects, reports
-from app.web.forms import Errors, FormInvalid, PostedFormDep, field_errors, parse
+from app.web import views
+from app.web.forms import Errors, PostedFormDep, form_errors, parse
 from app.web.rendering import render, see_other, text_in
 
 router = APIRouter(include_in_schema=False)
@@ -84,13 +84,11 @@ def _report_form(
     session: Session,
     user: User,
     public_id: str,
-    *,
     errors: Errors | None = None,
     values: dict[str, str] | None = None,
-    status_code: int = 200,
 ) -> HTMLResponse:
     """The report form on a page of its own (linked from the entry page, and
-    shown again with its errors)."""
+    shown again with its errors: a 422)."""
     locale = request_locale(request)
     project = projects.get_public_project(session, public_id)
     title, title_lang = text_in(project.title, locale, project.original_language)
@@ -106,7 +104,7 @@ def _report_form(
             "errors": errors or {},
             "values": values or {},
         },
-        status_code=status_code,
+        status_code=422 if errors else 200,
     )
 
 
@@ -136,38 +134,17 @@ def report_problem_page(
     on the form's own page, with what was typed."""
     locale = request_locale(request)
     values: dict[str, str] = {}
-    try:
-        values = form.values()
-        fields: dict[str, Any] = {
-            key: values[key] for key in ("kind", "details") if key in values
-        }
+    with form_errors(locale) as refused:
+        values = form.values()  # a failed CSRF check is a form error too
+        fields = {k: v for k, v in values.items() if k in ReportIn.model_fields}
         data = parse(ReportIn, fields, locale)
         reports.report_problem(
-            session,
-            public_id=project_id,
-            reporter=user,
-            data=data,
-            settings=settings,
+            session, public_id=project_id, reporter=user, data=data, settings=settings
         )
-    except FormInvalid as invalid:
-        errors = invalid.errors
-    except DomainError as error:
-        if error.status_code != 422:
-            raise
-        errors = field_errors(error, locale)
-    else:
-        return see_other(
-            request, f"/projects/{project_id}?lang={locale}", flash="problem_reported"
-        )
-    return _report_form(
-        request,
-        session,
-        user,
-        project_id,
-        errors=errors,
-        values=values,
-        status_code=422,
-    )
+    if not refused:
+        entry = f"/projects/{project_id}?lang={locale}"
+        return see_other(request, entry, flash="problem_reported")
+    return _report_form(request, session, user, project_id, refused.errors, values)
 
 
 # --- the desk -----------------------------------------------------------------
@@ -189,16 +166,29 @@ def _shown(report: ReportPublic, locale: str) -> dict[str, Any]:
     }
 
 
-def _page_links(
+def _desk_view(
     found: ReportPage, tab: Tab, kind: list[ProblemKind], locale: str
-) -> dict[str, str | None]:
+) -> dict[str, Any]:
+    """The desk's list: its reports, its tabs, its filter and its pages."""
+    query = [("status", tab), *(("kind", k.value) for k in kind), ("lang", locale)]
+
     def link(page: int) -> str:
-        query = [("status", tab), *(("kind", k.value) for k in kind)]
-        return f"{DESK}?" + urlencode([*query, ("page", str(page)), ("lang", locale)])
+        return f"{DESK}?" + urlencode([*query, ("page", str(page))])
 
     return {
-        "previous": link(found.page - 1) if found.page > 1 else None,
-        "next": link(found.page + 1) if found.page < found.pages else None,
+        "found": found,
+        "items": [_shown(report, locale) for report in found.items],
+        "kinds": kinds(locale),
+        "tabs": [
+            (
+                name,
+                translate(locale, REPORT_STATUS_LABELS[name]),
+                f"{DESK}?" + urlencode({"status": name, "lang": locale}),
+            )
+            for name in ("open", "closed", "all")
+        ],
+        "chosen": {"status": tab, "kind": [k.value for k in kind]},
+        "nav": views.page_links(found.page, found.pages, link),
     }
 
 
@@ -220,26 +210,8 @@ def reports_page(
         kinds=kind,
         page=page,
     )
-    return render(
-        request,
-        "reports/list.html",
-        {
-            "current_user": moderator,
-            "found": found,
-            "items": [_shown(report, locale) for report in found.items],
-            "kinds": kinds(locale),
-            "tabs": [
-                (
-                    tab,
-                    translate(locale, REPORT_STATUS_LABELS[tab]),
-                    f"{DESK}?" + urlencode({"status": tab, "lang": locale}),
-                )
-                for tab in ("open", "closed", "all")
-            ],
-            "chosen": {"status": status, "kind": [k.value for k in kind]},
-            "pages": _page_links(found, status, kind, locale),
-        },
-    )
+    view = _desk_view(found, status, kind, locale)
+    return render(request, "reports/list.html", {"current_user": moderator, **view})
 
 
 def _detail(
@@ -247,11 +219,10 @@ def _detail(
     session: Session,
     moderator: User,
     report_id: int,
-    *,
     errors: Errors | None = None,
     values: dict[str, str] | None = None,
-    status_code: int = 200,
 ) -> HTMLResponse:
+    """A report, and the form that closes it (again with its errors: a 422)."""
     locale = request_locale(request)
     report = reports.get_report(session, report_id=report_id, moderator=moderator)
     return render(
@@ -264,7 +235,7 @@ def _detail(
             "errors": errors or {},
             "values": values or {},
         },
-        status_code=status_code,
+        status_code=422 if errors else 200,
     )
 
 
@@ -289,7 +260,7 @@ def close_report_page(
     """Close the report; a missing note comes back (422) beside its box."""
     locale = request_locale(request)
     values: dict[str, str] = {}
-    try:
+    with form_errors(locale) as refused:
         values = form.values()
         data = parse(CloseIn, {"resolution": values.get("resolution", "")}, locale)
         reports.close_report(
@@ -299,16 +270,6 @@ def close_report_page(
             data=data,
             settings=settings,
         )
-    except FormInvalid as invalid:
-        errors = invalid.errors
-    else:
+    if not refused:
         return see_other(request, f"{DESK}?lang={locale}", flash="report_closed")
-    return _detail(
-        request,
-        session,
-        moderator,
-        report_id,
-        errors=errors,
-        values=values,
-        status_code=422,
-    )
+    return _detail(request, session, moderator, report_id, refused.errors, values)

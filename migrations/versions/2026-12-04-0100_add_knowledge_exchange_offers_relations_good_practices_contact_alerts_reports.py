@@ -86,9 +86,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_search")),
-        sa.UniqueConstraint(
-            "feed_nonce", name=op.f("uq_saved_search_feed_nonce")
-        ),
+        sa.UniqueConstraint("feed_nonce", name=op.f("uq_saved_search_feed_nonce")),
     )
     with op.batch_alter_table("saved_search", schema=None) as batch_op:
         batch_op.create_index(

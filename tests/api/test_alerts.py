@@ -8,6 +8,7 @@ from app.models.exchange import Follow, SavedSearch
 from tests.factories import bearer, make_project, make_user
 
 SEARCHES = "/api/v1/me/saved-searches"
+BASE_URL = "http://127.0.0.1:8000"  # the app's public_base_url in the tests
 
 
 class TestSavedSearches:
@@ -55,12 +56,29 @@ class TestSavedSearches:
             json={"name": "E-learning", "query": "action_line=C7.3"},
             headers=bearer(session, contributor),
         ).json()
-        feed_path = created["feed_url"].removeprefix("http://127.0.0.1:8000")
+        feed_path = created["feed_url"].removeprefix(BASE_URL)
 
         feed = client.get(feed_path)
 
         assert feed.status_code == 200
         assert "E-learning hub" in feed.text
+
+    def test_a_person_gives_the_feed_a_new_address(
+        self, client: TestClient, session: Session, contributor: User
+    ) -> None:
+        auth = bearer(session, contributor)
+        created = client.post(
+            SEARCHES, json={"name": "E-learning"}, headers=auth
+        ).json()
+
+        renewed = client.post(f"{SEARCHES}/{created['id']}/feed", headers=auth)
+
+        assert renewed.status_code == 200
+        new_url = renewed.json()["feed_url"]
+        assert new_url != created["feed_url"]
+        assert client.get(created["feed_url"].removeprefix(BASE_URL)).status_code == 404
+        assert client.get(new_url.removeprefix(BASE_URL)).status_code == 200
+        assert client.get(SEARCHES, headers=auth).json()[0]["feed_url"] == new_url
 
     def test_unknown_codes_and_values_are_422_under_query(
         self, client: TestClient, session: Session, contributor: User
@@ -105,11 +123,13 @@ class TestSavedSearches:
         ).json()
         other = bearer(session, make_user(session))
 
-        assert (
-            client.delete(f"{SEARCHES}/{created['id']}", headers=other).status_code
-            == 404
-        )
+        deleted = client.delete(f"{SEARCHES}/{created['id']}", headers=other)
+        renewed = client.post(f"{SEARCHES}/{created['id']}/feed", headers=other)
+
+        assert deleted.status_code == renewed.status_code == 404
+        assert deleted.json()["detail"][0]["type"] == "SAVED_SEARCH_NOT_FOUND"
         assert client.get(SEARCHES, headers=other).json() == []
+        assert client.post(f"{SEARCHES}/{created['id']}/feed").status_code == 401
 
 
 class TestFollows:
@@ -153,6 +173,7 @@ class TestFollows:
         assert {"patch", "delete"} <= set(
             paths["/api/v1/me/saved-searches/{search_id}"]
         )
+        assert "post" in paths["/api/v1/me/saved-searches/{search_id}/feed"]
         assert {"post", "delete"} <= set(paths["/api/v1/projects/{project_id}/follow"])
         assert "get" in paths["/api/v1/me/follows"]
         assert "/feeds/saved/{token}.atom" not in paths

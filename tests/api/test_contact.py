@@ -5,15 +5,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import ContactThread, Project, ProjectStatus, User
-from app.services import contact
+from app.models import ContactBlock, ContactThread, Project, ProjectStatus, User
+from app.services import contact, contact_measures
 from tests.factories import bearer, make_project
+from tests.factories_exchange import outbox
 from tests.factories_exchange_contact import (
     SENDER_EMAIL,
+    SETTINGS,
     TEAM_CONTACT,
     make_sender,
-    outbox,
-    team_token,
+    team_access,
     write,
 )
 
@@ -26,16 +27,6 @@ MESSAGE = {
 }
 
 
-@pytest.fixture
-def sender(session: Session) -> User:
-    return make_sender(session)
-
-
-@pytest.fixture
-def entry(session: Session, contributor: User) -> Project:
-    return make_project(session, owner=contributor)
-
-
 def no_address(text: str, *addresses: str) -> bool:
     return not any(address in text for address in addresses)
 
@@ -45,44 +36,50 @@ class TestContactTeam:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         contributor: User,
     ) -> None:
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact",
+            f"/api/v1/projects/{contact_entry.public_id}/contact",
             json=MESSAGE,
-            headers=bearer(session, sender),
+            headers=bearer(session, contact_sender),
         )
 
         assert response.status_code == 201, response.text
         body = response.json()
         assert body["side"] == "sender"
-        assert body["entry"]["id"] == entry.public_id
+        assert body["entry"]["id"] == contact_entry.public_id
         assert body["reply_to_sender"] is False
         assert [m["body"] for m in body["messages"]] == [MESSAGE["body"]]
         assert no_address(response.text, SENDER_EMAIL, TEAM_CONTACT, contributor.email)
         assert "@" not in response.text
-        relayed = outbox(session, contact.RELAY_KIND)
+        relayed = outbox(session, kind=contact.RELAY_KIND)
         assert {m.to_email for m in relayed} == {TEAM_CONTACT, contributor.email}
         assert all(m.reply_to is None for m in relayed)
 
     def test_reply_to_only_when_asked(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact",
+            f"/api/v1/projects/{contact_entry.public_id}/contact",
             json={**MESSAGE, "reply_to_sender": True},
-            headers=bearer(session, sender),
+            headers=bearer(session, contact_sender),
         )
 
         assert response.status_code == 201
         assert SENDER_EMAIL not in response.text
         assert all(m.reply_to == SENDER_EMAIL for m in outbox(session))
 
-    def test_a_visitor_must_sign_in(self, client: TestClient, entry: Project) -> None:
+    def test_a_visitor_must_sign_in(
+        self, client: TestClient, contact_entry: Project
+    ) -> None:
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact", json=MESSAGE
+            f"/api/v1/projects/{contact_entry.public_id}/contact", json=MESSAGE
         )
 
         assert response.status_code == 401
@@ -104,16 +101,16 @@ class TestContactTeam:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         change: dict[str, str],
         loc: list[str],
         kind: str,
     ) -> None:
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact?lang=fr",
+            f"/api/v1/projects/{contact_entry.public_id}/contact?lang=fr",
             json={**MESSAGE, **change},
-            headers=bearer(session, sender),
+            headers=bearer(session, contact_sender),
         )
 
         assert response.status_code == 422, response.text
@@ -123,15 +120,19 @@ class TestContactTeam:
         assert session.exec(select(ContactThread)).all() == []
 
     def test_the_sixth_of_a_day_is_429_with_retry_after(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
         for _ in range(5):
-            write(session, entry, sender)
+            write(session, contact_entry, contact_sender)
 
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact?lang=en",
+            f"/api/v1/projects/{contact_entry.public_id}/contact?lang=en",
             json=MESSAGE,
-            headers=bearer(session, sender),
+            headers=bearer(session, contact_sender),
         )
 
         assert response.status_code == 429
@@ -141,28 +142,32 @@ class TestContactTeam:
         assert "5 teams" in problem["msg"]
 
     def test_a_blocked_sender_is_refused_with_a_reason(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        write(session, entry, sender)
-        team = contact.access_by_token(session, token=team_token(session))
-        contact.block_sender(session, access=team)
+        write(session, contact_entry, contact_sender)
+        team = team_access(session)
+        contact_measures.block_sender(session, access=team)
 
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact",
+            f"/api/v1/projects/{contact_entry.public_id}/contact",
             json=MESSAGE,
-            headers=bearer(session, sender),
+            headers=bearer(session, contact_sender),
         )
 
         assert response.status_code == 403
         assert response.json()["detail"][0]["type"] == "CONTACT_BLOCKED"
 
     def test_an_unconfirmed_address_is_refused(
-        self, client: TestClient, session: Session, entry: Project
+        self, client: TestClient, session: Session, contact_entry: Project
     ) -> None:
         unconfirmed = make_sender(session, verified=False)
 
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/contact",
+            f"/api/v1/projects/{contact_entry.public_id}/contact",
             json=MESSAGE,
             headers=bearer(session, unconfirmed),
         )
@@ -171,17 +176,37 @@ class TestContactTeam:
         assert response.json()["detail"][0]["type"] == "EMAIL_NOT_VERIFIED"
 
     def test_a_draft_is_not_found(
-        self, client: TestClient, session: Session, contributor: User, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contributor: User,
+        contact_sender: User,
     ) -> None:
         draft = make_project(session, owner=contributor, status=ProjectStatus.DRAFT)
 
         response = client.post(
             f"/api/v1/projects/{draft.public_id}/contact",
             json=MESSAGE,
-            headers=bearer(session, sender),
+            headers=bearer(session, contact_sender),
         )
 
         assert response.status_code == 404
+
+    def test_an_unpublished_entry_its_viewer_sees_is_409(
+        self, client: TestClient, session: Session, contributor: User, moderator: User
+    ) -> None:
+        submitted = make_project(
+            session, owner=contributor, status=ProjectStatus.SUBMITTED
+        )
+
+        response = client.post(
+            f"/api/v1/projects/{submitted.public_id}/contact",
+            json=MESSAGE,
+            headers=bearer(session, moderator),
+        )
+
+        assert response.status_code == 409
+        assert response.json()["detail"][0]["type"] == "NOT_PUBLISHED"
 
 
 class TestMyMessages:
@@ -189,13 +214,15 @@ class TestMyMessages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         contributor: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
+        thread_id = write(session, contact_entry, contact_sender).thread.id
 
-        sent = client.get("/api/v1/me/messages", headers=bearer(session, sender))
+        sent = client.get(
+            "/api/v1/me/messages", headers=bearer(session, contact_sender)
+        )
         received = client.get(
             "/api/v1/me/messages", headers=bearer(session, contributor)
         )
@@ -213,18 +240,18 @@ class TestMyMessages:
         assert [m["from_team"] for m in answered.json()["messages"]] == [False, True]
         for response in (sent, received, answered):
             assert "@" not in response.text
-        [mailed] = outbox(session, contact.ANSWER_KIND)
+        [mailed] = outbox(session, kind=contact.ANSWER_KIND)
         assert mailed.to_email == SENDER_EMAIL
 
     def test_a_stranger_cannot_read_a_conversation(
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         other_contributor: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
+        thread_id = write(session, contact_entry, contact_sender).thread.id
 
         response = client.get(
             f"/api/v1/me/messages/{thread_id}",
@@ -233,21 +260,188 @@ class TestMyMessages:
 
         assert response.status_code == 404
 
+    def test_the_sixth_follow_up_of_a_day_is_429(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+    ) -> None:
+        access = write(session, contact_entry, contact_sender)
+        for _ in range(5):
+            contact.reply(session, access=access, body="Any news?", settings=SETTINGS)
+
+        response = client.post(
+            f"/api/v1/me/messages/{access.thread.id}/replies?lang=en",
+            json={"body": "And now?"},
+            headers=bearer(session, contact_sender),
+        )
+
+        assert response.status_code == 429
+        assert int(response.headers["retry-after"]) > 23 * 3600
+        [problem] = response.json()["detail"]
+        assert problem["type"] == "CONTACT_MESSAGE_LIMIT_REACHED"
+        assert "5 messages" in problem["msg"]
+
+    def test_a_follow_up_to_an_unpublished_entry_is_409_and_not_mailed(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+    ) -> None:
+        thread_id = write(session, contact_entry, contact_sender).thread.id
+        contact_entry.status = ProjectStatus.ARCHIVED
+        session.add(contact_entry)
+        session.commit()
+
+        response = client.post(
+            f"/api/v1/me/messages/{thread_id}/replies",
+            json={"body": "Still there?"},
+            headers=bearer(session, contact_sender),
+        )
+
+        assert response.status_code == 409
+        assert response.json()["detail"][0]["type"] == "NOT_PUBLISHED"
+        assert outbox(session, kind=contact.FOLLOW_UP_KIND) == []
+
+    def test_either_side_reports_a_conversation(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+        contributor: User,
+        moderator: User,
+    ) -> None:
+        thread_id = write(session, contact_entry, contact_sender).thread.id
+
+        reported = client.post(
+            f"/api/v1/me/messages/{thread_id}/report",
+            json={"reason": "Insults"},
+            headers=bearer(session, contributor),
+        )
+        again = client.post(
+            f"/api/v1/me/messages/{thread_id}/report",
+            json={"reason": "Still insults"},
+            headers=bearer(session, contact_sender),
+        )
+        empty = client.post(
+            f"/api/v1/me/messages/{thread_id}/report",
+            json={"reason": ""},
+            headers=bearer(session, contact_sender),
+        )
+
+        assert reported.status_code == again.status_code == 200
+        assert reported.json()["reported"] is True
+        assert empty.status_code == 422
+        session.expire_all()
+        thread = session.get(ContactThread, thread_id)
+        assert thread is not None
+        assert thread.report_reason == "Insults"  # a second report changes nothing
+        told = outbox(session, kind=contact.REPORTED_KIND)
+        assert [m.to_email for m in told] == [moderator.email]
+        assert "@" not in reported.text
+
+    def test_the_owner_blocks_the_sender_and_the_sender_may_not(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+        contributor: User,
+    ) -> None:
+        thread_id = write(session, contact_entry, contact_sender).thread.id
+        path = f"/api/v1/me/messages/{thread_id}/block"
+
+        by_sender = client.post(path, json={}, headers=bearer(session, contact_sender))
+        blocked = client.post(
+            path, json={"reason": "Spam"}, headers=bearer(session, contributor)
+        )
+
+        assert by_sender.status_code == 403
+        assert blocked.status_code == 200
+        assert blocked.json()["sender_blocked"] is True
+        assert session.exec(select(ContactBlock)).one().blocked_by_id == contributor.id
+
+
+class TestSuspensions:
+    def test_a_moderator_suspends_a_sender_and_lifts_it(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+        moderator: User,
+    ) -> None:
+        headers = bearer(session, moderator)
+
+        suspended = client.post(
+            "/api/v1/moderation/messages/suspensions",
+            json={"sender_id": contact_sender.id, "reason": "Abuse"},
+            headers=headers,
+        )
+        refused = client.post(
+            f"/api/v1/projects/{contact_entry.public_id}/contact",
+            json=MESSAGE,
+            headers=bearer(session, contact_sender),
+        )
+        lifted = client.delete(
+            f"/api/v1/moderation/messages/suspensions/{contact_sender.id}",
+            headers=headers,
+        )
+
+        assert suspended.status_code == 201
+        assert suspended.json()["sender_id"] == contact_sender.id
+        assert suspended.json()["reason"] == "Abuse"
+        assert "@" not in suspended.text
+        assert refused.status_code == 403
+        assert refused.json()["detail"][0]["type"] == "CONTACT_SUSPENDED"
+        assert lifted.status_code == 204
+        write(session, contact_entry, contact_sender)
+
+    def test_only_moderators_and_only_known_people(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_sender: User,
+        contributor: User,
+        moderator: User,
+    ) -> None:
+        path = "/api/v1/moderation/messages/suspensions"
+
+        by_contributor = client.post(
+            path,
+            json={"sender_id": contact_sender.id},
+            headers=bearer(session, contributor),
+        )
+        unknown = client.post(
+            path, json={"sender_id": 999_999}, headers=bearer(session, moderator)
+        )
+        lift = client.delete(
+            f"{path}/{contact_sender.id}", headers=bearer(session, contributor)
+        )
+
+        assert by_contributor.status_code == lift.status_code == 403
+        assert unknown.status_code == 404
+        assert unknown.json()["detail"][0]["type"] == "USER_NOT_FOUND"
+        assert session.exec(select(ContactBlock)).all() == []
+
 
 class TestMessageLog:
     def test_moderators_read_metadata_and_the_text_only_once_reported(
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         moderator: User,
     ) -> None:
-        access = write(session, entry, sender)
+        access = write(session, contact_entry, contact_sender)
         headers = bearer(session, moderator)
 
         before = client.get("/api/v1/moderation/messages", headers=headers)
-        contact.report_thread(
+        contact_measures.report_thread(
             session,
             access=access,
             reason="Spam",

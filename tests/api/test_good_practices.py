@@ -10,11 +10,12 @@ from sqlmodel import Session
 
 from app.models import Project, ProjectStatus, User
 from tests.factories import bearer, make_project
+from tests.fixtures.good_practices import CITATION_EN, CITATION_FR
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DESIGNATION = {
-    "citation_en": "Cut waiting times in rural clinics by half.",
-    "citation_fr": "A réduit de moitié l'attente dans les dispensaires ruraux.",
+    "citation_en": CITATION_EN,
+    "citation_fr": CITATION_FR,
     "year": 2025,
     "framework": "WSIS Prize 2025",
 }

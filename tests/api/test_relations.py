@@ -1,5 +1,5 @@
 """Relations over the API: propose, answer, read both ways, the error codes,
-the replicated listing and the knowledge-flows figures."""
+the daily limit, the replicated listing and the knowledge-flows figures."""
 
 from typing import Any
 
@@ -8,39 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.models import Project, ProjectStatus, User
-from tests.factories import bearer, make_project, make_user
-from tests.services.test_flows import contact
-
-
-def entry_of(session: Session, owner: User, title: str, **overrides: Any) -> Project:
-    country = owner.country_iso2 or "TN"
-    return make_project(
-        session,
-        owner=owner,
-        title={"en": title, "ar": "مبادرة"},
-        countries=[country],
-        **overrides,
-    )
-
-
-@pytest.fixture
-def moroccan(session: Session) -> User:
-    return make_user(session, country="MA")
-
-
-@pytest.fixture
-def jordanian(session: Session) -> User:
-    return make_user(session, country="JO")
-
-
-@pytest.fixture
-def telehealth(session: Session, moroccan: User) -> Project:
-    return entry_of(session, moroccan, "Moroccan telehealth")
-
-
-@pytest.fixture
-def replica(session: Session, jordanian: User) -> Project:
-    return entry_of(session, jordanian, "Jordanian telehealth")
+from tests.factories import bearer, make_user
+from tests.fixtures.relations import make_contact_thread, relations_entry
 
 
 def propose(
@@ -63,41 +32,43 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
         proposed = propose(
-            client, bearer(session, jordanian), replica, telehealth.public_id
+            client, bearer(session, jo_owner), jo_replica, ma_telehealth.public_id
         )
         assert proposed.status_code == 201, proposed.text
         body = proposed.json()
         assert body["status"] == "proposed"
         assert body["relation"] == "replicated_from"
         assert (body["source"], body["target"]) == (
-            telehealth.public_id,
-            replica.public_id,
+            ma_telehealth.public_id,
+            jo_replica.public_id,
         )
         assert body["actions"] == ["withdraw"]
-        public = client.get(f"/api/v1/projects/{telehealth.public_id}/relations")
+        public = client.get(f"/api/v1/projects/{ma_telehealth.public_id}/relations")
         assert public.json()["relations"] == []
         assert public.json()["pending"] == []
 
         accepted = client.post(
             f"/api/v1/relations/{body['id']}/accept",
-            headers=bearer(session, moroccan),
+            headers=bearer(session, ma_owner),
         )
 
         assert accepted.status_code == 200, accepted.text
         assert accepted.json()["status"] == "accepted"
-        there = client.get(f"/api/v1/projects/{telehealth.public_id}/relations").json()
-        here = client.get(f"/api/v1/projects/{replica.public_id}/relations").json()
+        there = client.get(
+            f"/api/v1/projects/{ma_telehealth.public_id}/relations"
+        ).json()
+        here = client.get(f"/api/v1/projects/{jo_replica.public_id}/relations").json()
         assert [(r["relation"], r["other"]["id"]) for r in there["relations"]] == [
-            ("replicated_in", replica.public_id)
+            ("replicated_in", jo_replica.public_id)
         ]
         assert [(r["relation"], r["other"]["id"]) for r in here["relations"]] == [
-            ("replicated_from", telehealth.public_id)
+            ("replicated_from", ma_telehealth.public_id)
         ]
         assert there["replicated_in_countries"] == 1
         assert there["replicated_in"] == ["JO"]
@@ -108,14 +79,14 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        headers = bearer(session, jordanian)
-        relation_id = propose(client, headers, replica, telehealth.public_id).json()[
-            "id"
-        ]
+        headers = bearer(session, jo_owner)
+        relation_id = propose(
+            client, headers, jo_replica, ma_telehealth.public_id
+        ).json()["id"]
 
         refused = client.post(
             f"/api/v1/relations/{relation_id}/accept", headers=headers
@@ -138,17 +109,53 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        headers = bearer(session, jordanian)
-        propose(client, headers, replica, telehealth.public_id)
+        headers = bearer(session, jo_owner)
+        propose(client, headers, jo_replica, ma_telehealth.public_id)
 
-        again = propose(client, headers, replica, telehealth.public_id)
+        again = propose(client, headers, jo_replica, ma_telehealth.public_id)
 
         assert again.status_code == 409
         assert again.json()["detail"][0]["type"] == "RELATION_EXISTS"
+
+    def test_past_the_daily_limit_is_429(
+        self,
+        client: TestClient,
+        session: Session,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+    ) -> None:
+        headers = bearer(session, jo_owner)
+        state = client.app.state  # type: ignore[attr-defined]
+        configured = state.settings
+        state.settings = configured.model_copy(
+            update={"relation_limit_per_day": "1/86400"}
+        )
+        try:
+            propose(client, headers, jo_replica, ma_telehealth.public_id)
+            refused = propose(
+                client, headers, jo_replica, ma_telehealth.public_id, "inspired_by"
+            )
+        finally:
+            state.settings = configured
+
+        assert refused.status_code == 429
+        assert refused.json()["detail"][0]["type"] == "RELATION_LIMIT_REACHED"
+        assert int(refused.headers["Retry-After"]) > 0
+
+    def test_an_unknown_relation_is_404(
+        self, client: TestClient, session: Session, moderator: User
+    ) -> None:
+        answer = client.post(
+            "/api/v1/relations/999/accept", headers=bearer(session, moderator)
+        )
+
+        assert answer.status_code == 404
+        assert answer.json()["detail"][0]["type"] == "RELATION_NOT_FOUND"
 
     @pytest.mark.parametrize(
         ("body", "loc", "code"),
@@ -164,18 +171,18 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
         body: dict[str, Any],
         loc: list[str],
         code: str,
     ) -> None:
-        fields = {"other": telehealth.public_id} | body
+        fields = {"other": ma_telehealth.public_id} | body
         answer = client.post(
-            f"/api/v1/projects/{replica.public_id}/relations",
+            f"/api/v1/projects/{jo_replica.public_id}/relations",
             json={"relation": "replicated_from", **fields},
-            headers=bearer(session, jordanian),
+            headers=bearer(session, jo_owner),
         )
 
         assert answer.status_code == 422, answer.text
@@ -185,18 +192,21 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        replica: Project,
-        jordanian: User,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        pending = entry_of(
-            session, jordanian, "Pending", status=ProjectStatus.SUBMITTED
+        pending = relations_entry(
+            session, jo_owner, title="Pending", status=ProjectStatus.SUBMITTED
         )
-        headers = bearer(session, jordanian)
+        headers = bearer(session, jo_owner)
 
-        unpublished = propose(client, headers, replica, pending.public_id)
-        itself = propose(client, headers, replica, replica.public_id)
+        unpublished = propose(client, headers, jo_replica, pending.public_id)
+        itself = propose(client, headers, jo_replica, jo_replica.public_id)
 
-        assert unpublished.json()["detail"][0]["type"] == "NOT_PUBLISHED"
+        assert unpublished.status_code == 422
+        assert [(e["loc"], e["type"]) for e in unpublished.json()["detail"]] == [
+            (["body", "other"], "NOT_PUBLISHED")
+        ]
         assert itself.status_code == 422
         assert itself.json()["detail"][0]["type"] == "RELATION_TO_ITSELF"
 
@@ -204,15 +214,15 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
+        ma_telehealth: Project,
+        jo_replica: Project,
     ) -> None:
-        anonymous = propose(client, {}, replica, telehealth.public_id)
+        anonymous = propose(client, {}, jo_replica, ma_telehealth.public_id)
         outsider = propose(
             client,
             bearer(session, make_user(session, country="JO")),
-            replica,
-            telehealth.public_id,
+            jo_replica,
+            ma_telehealth.public_id,
         )
 
         assert anonymous.status_code == 401
@@ -222,36 +232,36 @@ class TestProposeAndAnswer:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
         moderator: User,
     ) -> None:
         propose(
             client,
-            bearer(session, jordanian),
-            replica,
-            telehealth.public_id,
+            bearer(session, jo_owner),
+            jo_replica,
+            ma_telehealth.public_id,
             note="Shall we?",
         )
 
         team = client.get(
-            f"/api/v1/projects/{telehealth.public_id}/relations",
-            headers=bearer(session, moroccan),
+            f"/api/v1/projects/{ma_telehealth.public_id}/relations",
+            headers=bearer(session, ma_owner),
         ).json()
         listed = client.get(
             "/api/v1/relations/proposed", headers=bearer(session, moderator)
         )
         refused = client.get(
-            "/api/v1/relations/proposed", headers=bearer(session, moroccan)
+            "/api/v1/relations/proposed", headers=bearer(session, ma_owner)
         )
 
         assert [(p["note"], p["actions"]) for p in team["pending"]] == [
             ("Shall we?", ["accept", "decline"])
         ]
         assert team["may_propose"] is True
-        assert [p["proposing"]["id"] for p in listed.json()] == [replica.public_id]
+        assert [p["proposing"]["id"] for p in listed.json()] == [jo_replica.public_id]
         assert refused.status_code == 403
 
 
@@ -260,15 +270,17 @@ class TestReplicatedListing:
         self,
         client: TestClient,
         session: Session,
-        moroccan: User,
+        ma_owner: User,
         moderator: User,
     ) -> None:
         headers = bearer(session, moderator)
-        once = entry_of(session, moroccan, "Once")
-        twice = entry_of(session, moroccan, "Twice")
+        once = relations_entry(session, ma_owner, title="Once")
+        twice = relations_entry(session, ma_owner, title="Twice")
         for source, countries in ((once, ["JO"]), (twice, ["TN", "EG"])):
             for code in countries:
-                there = entry_of(session, make_user(session, country=code), code)
+                there = relations_entry(
+                    session, make_user(session, country=code), title=code
+                )
                 relation_id = propose(client, headers, there, source.public_id).json()[
                     "id"
                 ]
@@ -287,11 +299,15 @@ class TestReplicatedListing:
 
 class TestKnowledgeFlows:
     def test_pairs_below_the_threshold_are_left_out(
-        self, client: TestClient, session: Session, telehealth: Project
+        self, client: TestClient, session: Session, ma_telehealth: Project
     ) -> None:
         for _ in range(3):
-            contact(session, make_user(session, country="JO"), telehealth, country="JO")
-        contact(session, make_user(session, country="EG"), telehealth, country="EG")
+            make_contact_thread(
+                session, make_user(session, country="JO"), ma_telehealth, country="JO"
+            )
+        make_contact_thread(
+            session, make_user(session, country="EG"), ma_telehealth, country="EG"
+        )
 
         answer = client.get("/api/v1/stats/knowledge-flows?lang=en")
 

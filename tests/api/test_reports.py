@@ -2,28 +2,19 @@
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.models import OutboxMessage, Project, ProjectStatus, User
 from app.models.exchange import ProblemReport, ReportStatus
-from tests.factories import bearer, make_project, make_user
-
-
-@pytest.fixture
-def entry(session: Session, contributor: User) -> Project:
-    return make_project(session, owner=contributor)
-
-
-@pytest.fixture
-def reader(session: Session) -> User:
-    return make_user(session, country="MA", full_name="Youssef Reader")
+from tests.factories import bearer
+from tests.factories_exchange import make_entry_of
 
 
 def send(
     client: TestClient, session: Session, entry: Project, user: User, **body: Any
 ) -> Any:
+    """`user` reports a problem with `entry` over the API."""
     return client.post(
         f"/api/v1/projects/{entry.public_id}/reports",
         json=body or {"kind": "outdated", "details": "The pilot ended in 2023."},
@@ -36,37 +27,46 @@ class TestReportProblem:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         contributor: User,
         moderator: User,
     ) -> None:
-        response = send(client, session, entry, reader)
+        response = send(client, session, report_entry, report_reader)
 
         assert response.status_code == 201, response.text
         body = response.json()
         assert body["kind"] == "outdated"
         assert body["status"] == "open"
-        assert body["project"]["id"] == entry.public_id
-        assert body["reporter"]["name"] == "Youssef Reader"
-        assert reader.email not in response.text
+        assert body["project"]["id"] == report_entry.public_id
+        assert body["reporter"]["name"] == "Rania Reader"
+        assert report_reader.email not in response.text
         mailed = set(session.exec(select(OutboxMessage.to_email)).all())
         assert {contributor.email, moderator.email} <= mailed
 
     def test_anonymous_callers_must_sign_in(
-        self, client: TestClient, entry: Project
+        self, client: TestClient, report_entry: Project
     ) -> None:
         response = client.post(
-            f"/api/v1/projects/{entry.public_id}/reports", json={"kind": "wrong"}
+            f"/api/v1/projects/{report_entry.public_id}/reports", json={"kind": "wrong"}
         )
 
         assert response.status_code == 401
 
     def test_field_errors_are_422(
-        self, client: TestClient, session: Session, entry: Project, reader: User
+        self,
+        client: TestClient,
+        session: Session,
+        report_entry: Project,
+        report_reader: User,
     ) -> None:
         response = send(
-            client, session, entry, reader, kind="boring", details="x" * 2001
+            client,
+            session,
+            report_entry,
+            report_reader,
+            kind="boring",
+            details="x" * 2001,
         )
 
         assert response.status_code == 422
@@ -76,12 +76,18 @@ class TestReportProblem:
         assert session.exec(select(ProblemReport)).all() == []
 
     def test_an_entry_not_published_is_refused(
-        self, client: TestClient, session: Session, contributor: User, reader: User
+        self,
+        client: TestClient,
+        session: Session,
+        contributor: User,
+        report_reader: User,
     ) -> None:
-        draft = make_project(session, owner=contributor, status=ProjectStatus.DRAFT)
+        draft = make_entry_of(
+            session, "TN", owner=contributor, status=ProjectStatus.DRAFT
+        )
 
         own = send(client, session, draft, contributor)
-        other = send(client, session, draft, reader)
+        other = send(client, session, draft, report_reader)
 
         assert own.status_code == 409
         assert own.json()["detail"][0]["type"] == "NOT_PUBLISHED"
@@ -91,13 +97,13 @@ class TestReportProblem:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
     ) -> None:
         for _ in range(10):
-            assert send(client, session, entry, reader).status_code == 201
+            assert send(client, session, report_entry, report_reader).status_code == 201
 
-        refused = send(client, session, entry, reader)
+        refused = send(client, session, report_entry, report_reader)
 
         assert refused.status_code == 429
         assert refused.json()["detail"][0]["type"] == "REPORT_LIMIT_REACHED"
@@ -109,11 +115,11 @@ class TestTheDesk:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        report_id = send(client, session, entry, reader).json()["id"]
+        report_id = send(client, session, report_entry, report_reader).json()["id"]
         headers = bearer(session, moderator)
 
         listed = client.get("/api/v1/moderation/reports", headers=headers)
@@ -149,17 +155,17 @@ class TestTheDesk:
             select(OutboxMessage).order_by(col(OutboxMessage.id).desc())
         ).first()
         assert last is not None
-        assert last.to_email == reader.email
+        assert last.to_email == report_reader.email
 
     def test_a_resolution_is_required(
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        report_id = send(client, session, entry, reader).json()["id"]
+        report_id = send(client, session, report_entry, report_reader).json()["id"]
 
         response = client.post(
             f"/api/v1/moderation/reports/{report_id}/close",
@@ -174,11 +180,11 @@ class TestTheDesk:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         contributor: User,
     ) -> None:
-        report_id = send(client, session, entry, reader).json()["id"]
+        report_id = send(client, session, report_entry, report_reader).json()["id"]
         headers = bearer(session, contributor)
 
         listed = client.get("/api/v1/moderation/reports", headers=headers)
@@ -199,12 +205,14 @@ class TestTheDesk:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        send(client, session, entry, reader, kind="duplicate")
-        wrong = send(client, session, entry, reader, kind="wrong").json()["id"]
+        send(client, session, report_entry, report_reader, kind="duplicate")
+        wrong = send(client, session, report_entry, report_reader, kind="wrong").json()[
+            "id"
+        ]
 
         response = client.get(
             "/api/v1/moderation/reports",
@@ -222,3 +230,4 @@ class TestTheDesk:
         )
 
         assert response.status_code == 404
+        assert response.json()["detail"][0]["type"] == "REPORT_NOT_FOUND"

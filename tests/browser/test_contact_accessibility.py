@@ -8,11 +8,11 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.models import Role
-from app.services import contact
+from app.services import contact, contact_measures
 from tests.browser.axe import audit, blocking, report
 from tests.browser.conftest import ON_ONE_BACKEND, LiveSite, OpenContext
 from tests.factories import make_project
-from tests.factories_exchange_contact import team_token, write
+from tests.factories_exchange_contact import team_access, team_token, write
 
 pytestmark = ON_ONE_BACKEND  # see tests/browser/conftest.py
 
@@ -21,16 +21,19 @@ LANGUAGES = ["ar", "en", "fr"]
 
 @pytest.fixture(scope="module")
 def conversation(live_site: LiveSite) -> tuple[str, int, str]:
-    """A Tunisian entry without owner (its focal point answers for it) that the
-    site's contributor wrote to, answered and reported: (entry, thread id, the
-    team's link)."""
+    """A Tunisian entry owned by the site's focal point (who reads it signed
+    in as its owner) that the site's contributor wrote to, answered and
+    reported: (entry, thread id, the team's link)."""
     settings = Settings(environment="test")
     with Session(live_site.engine) as session:
-        entry = make_project(session, owner=None)
+        owner = live_site.people[Role.FOCAL_POINT]
+        entry = make_project(session, owner=owner)
         access = write(session, entry, live_site.people[Role.CONTRIBUTOR])
-        team = contact.access_by_token(session, token=team_token(session))
+        team = team_access(session)
         contact.reply(session, access=team, body="شكرًا على رسالتك", settings=settings)
-        contact.report_thread(session, access=team, reason="Spam", settings=settings)
+        contact_measures.report_thread(
+            session, access=team, reason="Spam", settings=settings
+        )
         assert access.thread.id is not None
         return entry.public_id, access.thread.id, team_token(session)
 

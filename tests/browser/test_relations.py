@@ -1,6 +1,7 @@
-"""The relations' pages and the knowledge-flows matrix pass axe-core with no
-serious or critical violation in Arabic, English and French, and the
-browser refuses nothing on them under the Content-Security-Policy."""
+"""The relations' pages, the list of replicated entries and the
+knowledge-flows matrix pass axe-core with no serious or critical violation
+in Arabic, English and French, and the browser refuses nothing on them
+under the Content-Security-Policy."""
 
 import itertools
 from collections.abc import Iterator
@@ -12,7 +13,6 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import delete
 from sqlmodel import Session, col
 
-from app.config import Settings
 from app.models import (
     ContactPurpose,
     ContactThread,
@@ -21,16 +21,14 @@ from app.models import (
     Role,
     User,
 )
-from app.schemas.relations import RelationIn, RelationReading
-from app.services import relations
 from tests.browser.axe import Violation, audit, blocking, report
 from tests.browser.conftest import ON_ONE_BACKEND, LiveSite, OpenContext
 from tests.factories import make_project, make_user
+from tests.fixtures.relations import answer_relation, propose_relation
 
 pytestmark = ON_ONE_BACKEND  # see tests/browser/conftest.py
 
 LANGUAGES = ["ar", "en", "fr"]
-SETTINGS = Settings(environment="test")
 _tokens = itertools.count(1)
 
 
@@ -38,15 +36,6 @@ _tokens = itertools.count(1)
 class Related:
     mine: str  # the Tunisian contributor's entry: replicated from the Moroccan one
     moroccan: str
-
-
-def _propose(
-    session: Session, by: User, here: Project, other: Project, reading: str
-) -> int:
-    data = RelationIn(other=other.public_id, relation=RelationReading(reading))
-    return relations.propose(
-        session, public_id=here.public_id, data=data, by=by, settings=SETTINGS
-    ).id
 
 
 @pytest.fixture
@@ -68,9 +57,9 @@ def related(live_site: LiveSite) -> Iterator[Related]:
             title={"ar": "الطب عن بعد في المغرب", "en": "Moroccan telehealth"},
         )
         mine = make_project(session, owner=contributor)
-        accepted = _propose(session, contributor, mine, moroccan, "replicated_from")
-        relations.accept(session, relation_id=accepted, by=moderator, settings=SETTINGS)
-        _propose(session, people[0], moroccan, mine, "inspired")
+        accepted = propose_relation(session, contributor, mine, moroccan)
+        answer_relation(session, accepted.id, "accept", moderator)
+        propose_relation(session, people[0], moroccan, mine, "inspired")
         for sender in people[1:]:
             assert sender.id is not None
             assert moroccan.id is not None
@@ -165,3 +154,20 @@ class TestAccessibility:
         visitor.locator("section.knowledge-flows").screenshot(
             path=SCREENSHOTS / f"knowledge-flows-{lang}.png"
         )
+
+    @pytest.mark.usefixtures("related")
+    @pytest.mark.parametrize("lang", LANGUAGES)
+    def test_the_list_of_replicated_entries(
+        self, open_context: OpenContext, lang: str
+    ) -> None:
+        visitor = open_context(None).new_page()
+        visitor.goto(f"/replications?lang={lang}")
+        expect(
+            visitor.locator("table.replications-table tbody tr").first
+        ).to_be_visible()
+        _audited("the list of replicated entries", audit(visitor), lang)
+        _photographed(visitor, "replications", lang)
+
+        visitor.goto(f"/replications?sort=newest&lang={lang}")
+        expect(visitor.locator(".replication-sorts [aria-current]")).to_have_count(1)
+        _audited("the newest replicated entries", audit(visitor), lang)

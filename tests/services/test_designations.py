@@ -1,65 +1,37 @@
 """Good-practice designations: who may designate what, the one designation in
 force, its withdrawal, and where both show (history, filter, facet, lists)."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
 
-from app.config import Settings
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.models import (
     Follow,
     GoodPractice,
     ModerationAction,
     ModerationEvent,
-    OutboxMessage,
     Project,
     ProjectStatus,
     User,
 )
-from app.schemas.good_practices import (
-    DesignationIn,
-    GoodPracticeFilters,
-    GoodPracticeParams,
-)
+from app.schemas.good_practices import GoodPracticeFilters, GoodPracticeParams
 from app.schemas.search import ProjectFilters, SearchParams
 from app.services import designations, filters, moderation, projects, search
 from tests.factories import make_project
-
-SETTINGS = Settings(environment="test", public_base_url="https://repo.example")
-NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-
-
-def designation(**overrides: Any) -> DesignationIn:
-    fields: dict[str, Any] = {
-        "citation_en": "Cut waiting times in rural clinics by half.",
-        "citation_ar": "خفّض أوقات الانتظار في العيادات الريفية إلى النصف.",
-        "year": 2025,
-        "framework": "WSIS Prize 2025",
-    }
-    return DesignationIn.model_validate(fields | overrides)
-
-
-def designate(
-    session: Session, project: Project, moderator: User, **overrides: Any
-) -> None:
-    designations.designate(
-        session,
-        public_id=project.public_id,
-        moderator=moderator,
-        data=designation(**overrides),
-        settings=SETTINGS,
-        now=NOW,
-    )
-
-
-def stored(session: Session, project: Project) -> Project:
-    session.expire_all()
-    found = session.get(Project, project.id)
-    assert found is not None
-    return found
+from tests.factories_exchange import outbox
+from tests.fixtures.good_practices import (
+    CITATION_AR,
+    CITATION_EN,
+    CITATION_FR,
+    GP_NOW,
+    GP_SETTINGS,
+    designate_entry,
+    designation_in,
+    good_practice_flag,
+    withdraw_designation,
+)
 
 
 def in_filter(session: Session) -> set[str]:
@@ -89,20 +61,20 @@ class TestDesignate:
             session,
             public_id=entry.public_id,
             moderator=moderator,
-            data=designation(),
-            settings=SETTINGS,
-            now=NOW,
+            data=designation_in(),
+            settings=GP_SETTINGS,
+            now=GP_NOW,
         )
 
         assert record.project_id == entry.public_id
-        assert record.citation.en == "Cut waiting times in rural clinics by half."
+        assert record.citation.en == CITATION_EN
         assert (record.year, record.framework) == (2025, "WSIS Prize 2025")
         assert record.designated_by.name == moderator.full_name
         assert record.withdrawn_at is None
-        assert stored(session, entry).good_practice is True
+        assert good_practice_flag(session, entry) is True
         rows = session.exec(select(GoodPractice)).all()
         assert [(row.project_id, row.designated_at) for row in rows] == [
-            (entry.id, NOW)
+            (entry.id, GP_NOW)
         ]
 
     def test_the_entry_version_moves_on(
@@ -111,16 +83,19 @@ class TestDesignate:
         entry = make_project(session)
         before = entry.version
 
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
-        assert stored(session, entry).version == before + 1
+        session.expire_all()
+        stored = session.get(Project, entry.id)
+        assert stored is not None
+        assert stored.version == before + 1
 
     def test_designation_is_recorded_in_history_with_the_original_citation(
         self, session: Session, contributor: User, moderator: User
     ) -> None:
         entry = make_project(session, owner=contributor)  # written in Arabic
 
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         history = moderation.history(session, public_id=entry.public_id, user=moderator)
         last = history[-1]
@@ -129,7 +104,7 @@ class TestDesignate:
             ProjectStatus.APPROVED,
             ProjectStatus.APPROVED,
         )
-        assert last.reason == "خفّض أوقات الانتظار في العيادات الريفية إلى النصف."
+        assert last.reason == CITATION_AR
         assert last.actor.id == moderator.id
 
     def test_the_owner_is_told_in_their_language(
@@ -137,16 +112,24 @@ class TestDesignate:
     ) -> None:
         entry = make_project(session, owner=contributor)
 
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
-        (message,) = session.exec(
-            select(OutboxMessage).where(OutboxMessage.kind == "good_practice")
-        ).all()
+        (message,) = outbox(session, kind="good_practice")
         assert message.to_email == contributor.email
         assert "A test AI platform" in message.subject
         assert "(2025, WSIS Prize 2025)" in message.body
-        assert "Cut waiting times in rural clinics by half." in message.body
+        assert CITATION_EN in message.body
         assert f"https://repo.example/projects/{entry.public_id}" in message.body
+
+    @pytest.mark.usefixtures("focal_point")
+    def test_only_the_owner_is_told_not_the_contact_nor_the_focal_points(
+        self, session: Session, moderator: User
+    ) -> None:
+        seeded = make_project(session)  # no owner; a contact person
+
+        designate_entry(session, seeded, moderator)
+
+        assert outbox(session, kind="good_practice") == []
 
     def test_followers_are_told_and_the_owner_once(
         self,
@@ -162,13 +145,9 @@ class TestDesignate:
             session.add(Follow(user_id=follower.id, project_id=entry.id))
         session.commit()
 
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
-        sent = session.exec(
-            select(OutboxMessage.kind, OutboxMessage.to_email).order_by(
-                col(OutboxMessage.id)
-            )
-        ).all()
+        sent = [(message.kind, message.to_email) for message in outbox(session)]
         assert sorted(sent) == sorted(
             [
                 ("good_practice", contributor.email),
@@ -182,8 +161,8 @@ class TestDesignate:
         entry = make_project(session, owner=contributor)
 
         with pytest.raises(PermissionDenied):
-            designate(session, entry, contributor)
-        assert stored(session, entry).good_practice is None
+            designate_entry(session, entry, contributor)
+        assert good_practice_flag(session, entry) is None
 
     def test_the_countrys_focal_point_cannot_designate(
         self, session: Session, focal_point: User
@@ -191,7 +170,7 @@ class TestDesignate:
         entry = make_project(session)
 
         with pytest.raises(PermissionDenied):
-            designate(session, entry, focal_point)
+            designate_entry(session, entry, focal_point)
 
     @pytest.mark.parametrize(
         "status",
@@ -203,7 +182,7 @@ class TestDesignate:
         entry = make_project(session, status=status)
 
         with pytest.raises(Conflict) as raised:
-            designate(session, entry, moderator)
+            designate_entry(session, entry, moderator)
 
         assert raised.value.code == "NOT_PUBLISHED"
         assert session.exec(select(GoodPractice)).all() == []
@@ -212,10 +191,10 @@ class TestDesignate:
         self, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         with pytest.raises(Conflict) as raised:
-            designate(session, entry, moderator)
+            designate_entry(session, entry, moderator)
 
         assert raised.value.code == "ALREADY_GOOD_PRACTICE"
         assert len(session.exec(select(GoodPractice)).all()) == 1
@@ -224,11 +203,18 @@ class TestDesignate:
         entry = make_project(session)
 
         with pytest.raises(InvalidInput) as raised:
-            designate(session, entry, moderator, citation_en=None, citation_ar="")
+            designate_entry(
+                session,
+                entry,
+                moderator,
+                citation_ar="",
+                citation_en=None,
+                citation_fr=None,
+            )
 
         assert raised.value.code == "CITATION_REQUIRED"
         assert raised.value.detail()[0]["loc"] == ["body", "citation"]
-        assert stored(session, entry).good_practice is None
+        assert good_practice_flag(session, entry) is None
         assert session.exec(select(ModerationEvent)).all() == []
 
     def test_the_year_is_next_year_at_the_latest(
@@ -237,11 +223,11 @@ class TestDesignate:
         entry = make_project(session)
 
         with pytest.raises(InvalidInput) as raised:
-            designate(session, entry, moderator, year=2028)
+            designate_entry(session, entry, moderator, year=2028)
 
         assert raised.value.code == "DESIGNATION_YEAR_AHEAD"
         assert raised.value.detail()[0]["msg"] == "The year can be 2027 at the latest."
-        designate(session, entry, moderator, year=2027)
+        designate_entry(session, entry, moderator, year=2027)
 
     def test_an_unseen_entry_is_not_found(
         self, session: Session, moderator: User
@@ -251,8 +237,8 @@ class TestDesignate:
                 session,
                 public_id="NOSUCHENTRY",
                 moderator=moderator,
-                data=designation(),
-                settings=SETTINGS,
+                data=designation_in(),
+                settings=GP_SETTINGS,
             )
 
 
@@ -261,21 +247,17 @@ class TestWithdraw:
         self, session: Session, moderator: User, admin: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
-        record = designations.withdraw(
-            session,
-            public_id=entry.public_id,
-            moderator=admin,
-            reason="The service closed in 2026.",
-            now=NOW,
+        record = withdraw_designation(
+            session, entry, admin, reason="The service closed in 2026.", now=GP_NOW
         )
 
-        assert record.withdrawn_at == NOW
+        assert record.withdrawn_at == GP_NOW
         assert record.withdrawn_by is not None
         assert record.withdrawn_by.id == admin.id
         assert record.withdrawal_reason == "The service closed in 2026."
-        assert stored(session, entry).good_practice is None
+        assert good_practice_flag(session, entry) is None
         assert designations.current_designation(session, entry) is None
         # The designation stays on record.
         assert len(session.exec(select(GoodPractice)).all()) == 1
@@ -284,11 +266,9 @@ class TestWithdraw:
         self, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
-        designations.withdraw(
-            session, public_id=entry.public_id, moderator=moderator, reason="Closed."
-        )
+        withdraw_designation(session, entry, moderator, reason="Closed.")
 
         lines = [
             (event.action, event.reason)
@@ -304,15 +284,13 @@ class TestWithdraw:
         self, session: Session, moderator: User, reason: str | None
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         with pytest.raises(InvalidInput) as raised:
-            designations.withdraw(
-                session, public_id=entry.public_id, moderator=moderator, reason=reason
-            )
+            withdraw_designation(session, entry, moderator, reason=reason)
 
         assert raised.value.code == "REASON_REQUIRED"
-        assert stored(session, entry).good_practice is True
+        assert good_practice_flag(session, entry) is True
 
     def test_withdrawing_what_is_not_designated_is_a_conflict(
         self, session: Session, moderator: User
@@ -320,9 +298,7 @@ class TestWithdraw:
         entry = make_project(session)
 
         with pytest.raises(Conflict) as raised:
-            designations.withdraw(
-                session, public_id=entry.public_id, moderator=moderator, reason="No."
-            )
+            withdraw_designation(session, entry, moderator, reason="No.")
 
         assert raised.value.code == "NOT_GOOD_PRACTICE"
 
@@ -330,23 +306,19 @@ class TestWithdraw:
         self, session: Session, contributor: User, moderator: User
     ) -> None:
         entry = make_project(session, owner=contributor)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         with pytest.raises(PermissionDenied):
-            designations.withdraw(
-                session, public_id=entry.public_id, moderator=contributor, reason="x"
-            )
+            withdraw_designation(session, entry, contributor, reason="x")
 
     def test_a_withdrawn_entry_can_be_designated_again(
         self, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator, year=2024)
-        designations.withdraw(
-            session, public_id=entry.public_id, moderator=moderator, reason="Old."
-        )
+        designate_entry(session, entry, moderator, year=2024)
+        withdraw_designation(session, entry, moderator, reason="Old.")
 
-        designate(session, entry, moderator, year=2026)
+        designate_entry(session, entry, moderator, year=2026)
 
         found = designations.current_designation(session, entry)
         assert found is not None
@@ -363,13 +335,11 @@ class TestWhereItShows:
         assert in_filter(session) == set()
         assert facet(session) == []
 
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
         assert in_filter(session) == {entry.public_id}
         assert facet(session) == [(True, 1)]
 
-        designations.withdraw(
-            session, public_id=entry.public_id, moderator=moderator, reason="Closed."
-        )
+        withdraw_designation(session, entry, moderator, reason="Closed.")
         assert in_filter(session) == set()
         assert facet(session) == []
 
@@ -381,15 +351,13 @@ class TestWhereItShows:
             projects.get_public_project(session, entry.public_id).good_practice is None
         )
 
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
         summary = projects.get_public_project(session, entry.public_id).good_practice
 
         assert summary is not None
         assert (summary.year, summary.framework) == (2025, "WSIS Prize 2025")
-        assert summary.citation.en == "Cut waiting times in rural clinics by half."
-        designations.withdraw(
-            session, public_id=entry.public_id, moderator=moderator, reason="Closed."
-        )
+        assert summary.citation.en == CITATION_EN
+        withdraw_designation(session, entry, moderator, reason="Closed.")
         assert (
             projects.get_public_project(session, entry.public_id).good_practice is None
         )
@@ -398,7 +366,7 @@ class TestWhereItShows:
         self, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         moderation.decide(
             session,
@@ -406,7 +374,7 @@ class TestWhereItShows:
             moderator=moderator,
             action="archive",
             reason=None,
-            settings=SETTINGS,
+            settings=GP_SETTINGS,
         )
 
         assert designations.current_designation(session, entry) is not None
@@ -417,17 +385,16 @@ class TestWhereItShows:
         assert designations.count_good_practices(session, filters=ProjectFilters()) == 0
         assert designations.designation_years(session) == []
         # A moderator may still withdraw it.
-        designations.withdraw(
-            session, public_id=entry.public_id, moderator=moderator, reason="Archived."
-        )
-        assert stored(session, entry).good_practice is None
+        withdraw_designation(session, entry, moderator, reason="Archived.")
+        assert good_practice_flag(session, entry) is None
 
 
 class TestLists:
     @pytest.fixture
     def designated(self, session: Session, moderator: User) -> dict[str, Project]:
         """Three good practices: Tunisia C7.3 (2024), Egypt C7.4 (2025, no
-        framework), Tunisia C7.4 (2025, newest); and a plain entry."""
+        framework, no French citation), Tunisia C7.4 (2025, newest); and a
+        plain entry."""
         entries = {
             "tn_2024": make_project(session),
             "eg_2025": make_project(
@@ -443,15 +410,14 @@ class TestLists:
         make_project(session)
         moments = {"tn_2024": 1, "eg_2025": 2, "tn_2025": 3}
         for name, entry in entries.items():
-            designations.designate(
+            designate_entry(
                 session,
-                public_id=entry.public_id,
-                moderator=moderator,
-                data=designation(
-                    year=int(name[-4:]), framework=None if "eg" in name else "Prize"
-                ),
-                settings=SETTINGS,
-                now=NOW.replace(day=moments[name]),
+                entry,
+                moderator,
+                now=GP_NOW.replace(day=moments[name]),
+                year=int(name[-4:]),
+                framework=None if "eg" in name else "Prize",
+                citation_fr=None if "eg" in name else CITATION_FR,
             )
         return entries
 
@@ -520,7 +486,7 @@ class TestLists:
 
 def test_only_one_designation_is_in_force(session: Session, moderator: User) -> None:
     entry = make_project(session)
-    designate(session, entry, moderator)
+    designate_entry(session, entry, moderator)
     in_force = session.exec(
         select(GoodPractice).where(col(GoodPractice.withdrawn_at).is_(None))
     ).all()

@@ -1,87 +1,40 @@
-"""Knowledge flows: exact counts per pair of countries, pairs below the
-threshold left out, and nothing but counts."""
+"""Knowledge flows: exact counts per pair of countries, small counts hidden
+(contacts count only when they alone reach the threshold: relations are
+public, so the total less them must not tell a few contacts), and nothing
+but counts."""
 
-import itertools
 import json
-from typing import Any
+from collections import Counter
 
 import pytest
 from sqlmodel import Session
 
 from app.config import Settings
-from app.models import (
-    ContactMessage,
-    ContactPurpose,
-    ContactThread,
-    Project,
-    ProjectRelation,
-    ProjectStatus,
-    RelationKind,
-    RelationStatus,
-    User,
-)
+from app.models import Project, ProjectStatus, RelationStatus, User
 from app.services import flows
-from tests.factories import make_project, make_user
+from tests.factories import make_user
+from tests.factories_exchange import make_entry_of
+from tests.fixtures.relations import make_contact_thread, make_relation
 
 SETTINGS = Settings(environment="test")
-_tokens = itertools.count(1)
 
 
-def entry_in(session: Session, country: str, **overrides: Any) -> Project:
-    return make_project(
-        session,
-        owner=make_user(session, country=country),
-        countries=[country],
-        **overrides,
-    )
+def entry_in(session: Session, country: str, **overrides: object) -> Project:
+    """A published entry (unless `status`) of `country`, with its own owner."""
+    owner = make_user(session, country=country)
+    return make_entry_of(session, country, owner=owner, **overrides)
 
 
-def contact(
-    session: Session, sender: User, entry: Project, *, country: str | None
-) -> ContactThread:
-    """A thread `sender` (writing from `country`) started with `entry`'s team."""
-    assert entry.id is not None
-    assert sender.id is not None
-    thread = ContactThread(
-        project_id=entry.id,
-        sender_id=sender.id,
-        purpose=ContactPurpose.REPLICATE,
-        subject="Private subject about rural clinics",
-        sender_organization="Private Organisation",
-        sender_country_iso2=country,
-        reply_token_hash=f"{next(_tokens):064d}",
-    )
-    session.add(thread)
-    session.flush()
-    assert thread.id is not None
-    session.add(
-        ContactMessage(thread_id=thread.id, from_team=False, body="Private body text")
-    )
-    session.commit()
-    return thread
+def contacts(session: Session, entry: Project, country: str, count: int) -> None:
+    """`count` people of `country` write to `entry`'s team."""
+    for _ in range(count):
+        sender = make_user(session, country=country)
+        make_contact_thread(session, sender, entry, country=country)
 
 
-def relate(
-    session: Session,
-    source: Project,
-    target: Project,
-    *,
-    status: RelationStatus = RelationStatus.ACCEPTED,
-) -> None:
-    assert source.id
-    assert target.id
-    assert source.owner_id
-    session.add(
-        ProjectRelation(
-            source_id=source.id,
-            target_id=target.id,
-            kind=RelationKind.REPLICATED_IN,
-            status=status,
-            proposed_by_id=source.owner_id,
-            proposed_from_id=source.id,
-        )
-    )
-    session.commit()
+def relations(session: Session, source: Project, target: Project, count: int) -> None:
+    for _ in range(count):
+        make_relation(session, source, target)
 
 
 @pytest.fixture
@@ -90,8 +43,8 @@ def morocco(session: Session) -> Project:
 
 
 @pytest.fixture
-def jordanian(session: Session) -> User:
-    return make_user(session, country="JO")
+def jordan(session: Session) -> Project:
+    return entry_in(session, "JO")
 
 
 def shown(session: Session, threshold: int = 3) -> dict[tuple[str, str], int]:
@@ -105,23 +58,45 @@ def shown(session: Session, threshold: int = 3) -> dict[tuple[str, str], int]:
 
 class TestKnowledgeFlows:
     def test_counts_contacts_and_relations_of_a_pair_both_ways(
-        self, session: Session, morocco: Project, jordanian: User
+        self, session: Session, morocco: Project, jordan: Project
     ) -> None:
-        jordan = entry_in(session, "JO")
-        contact(session, jordanian, morocco, country="JO")
-        contact(session, make_user(session, country="MA"), jordan, country="MA")
-        relate(session, morocco, jordan)
-        relate(session, jordan, morocco)
+        contacts(session, morocco, "JO", 2)
+        contacts(session, jordan, "MA", 1)
+        relations(session, morocco, jordan, 1)
+        relations(session, jordan, morocco, 1)
 
-        assert shown(session) == {("JO", "MA"): 4}
+        assert shown(session) == {("JO", "MA"): 5}
+
+    def test_three_contacts_alone_are_shown(
+        self, session: Session, morocco: Project
+    ) -> None:
+        contacts(session, morocco, "JO", 3)
+
+        assert shown(session) == {("JO", "MA"): 3}
+
+    def test_two_relations_and_one_contact_are_not_shown(
+        self, session: Session, morocco: Project, jordan: Project
+    ) -> None:
+        # Shown as 3, less the 2 public relations, it would tell that one
+        # person of Jordan wrote to a Moroccan team.
+        relations(session, morocco, jordan, 2)
+        contacts(session, morocco, "JO", 1)
+
+        assert shown(session) == {}
+
+    def test_a_few_contacts_are_not_added_to_relations(
+        self, session: Session, morocco: Project, jordan: Project
+    ) -> None:
+        relations(session, morocco, jordan, 3)
+        contacts(session, morocco, "JO", 2)
+
+        assert shown(session) == {("JO", "MA"): 3}
 
     def test_a_pair_below_the_threshold_is_left_out(
-        self, session: Session, morocco: Project, jordanian: User
+        self, session: Session, morocco: Project
     ) -> None:
-        for _ in range(2):
-            contact(session, jordanian, morocco, country="JO")
-        for _ in range(3):
-            contact(session, make_user(session, country="TN"), morocco, country="TN")
+        contacts(session, morocco, "JO", 2)
+        contacts(session, morocco, "TN", 3)
 
         found = flows.knowledge_flows(session, settings=SETTINGS, locale="fr")
 
@@ -134,25 +109,28 @@ class TestKnowledgeFlows:
         assert found.threshold == 3
         assert shown(session, threshold=2) == {("JO", "MA"): 2, ("MA", "TN"): 3}
 
-    def test_only_what_joins_two_countries_counts(
-        self, session: Session, morocco: Project, jordanian: User
+    def test_only_what_joins_two_published_sides_counts(
+        self, session: Session, morocco: Project, jordan: Project
     ) -> None:
-        jordan = entry_in(session, "JO")
         draft = entry_in(session, "JO", status=ProjectStatus.DRAFT)
-        for _ in range(3):
-            contact(session, make_user(session, country="MA"), morocco, country="MA")
-            contact(session, jordanian, morocco, country=None)
-        relate(session, morocco, draft)
-        relate(session, morocco, jordan, status=RelationStatus.PROPOSED)
-        relate(session, jordan, morocco, status=RelationStatus.DECLINED)
+        unpublished = entry_in(session, "MA", status=ProjectStatus.SUBMITTED)
+        contacts(session, morocco, "MA", 3)  # the same country
+        contacts(session, unpublished, "JO", 3)  # an entry not published
+        jordanian = make_user(session, country="JO")
+        for _ in range(3):  # a sender of no stated country
+            make_contact_thread(session, jordanian, morocco, country=None)
+        make_relation(session, morocco, draft)
+        make_relation(session, morocco, jordan, status=RelationStatus.PROPOSED)
+        make_relation(session, jordan, morocco, status=RelationStatus.DECLINED)
 
         assert shown(session, threshold=1) == {}
 
     def test_nothing_but_counts_is_told(
-        self, session: Session, morocco: Project, jordanian: User
+        self, session: Session, morocco: Project
     ) -> None:
+        jordanian: User = make_user(session, country="JO")
         for _ in range(3):
-            contact(session, jordanian, morocco, country="JO")
+            make_contact_thread(session, jordanian, morocco, country="JO")
 
         found = flows.knowledge_flows(session, settings=SETTINGS, locale="en")
 
@@ -161,3 +139,19 @@ class TestKnowledgeFlows:
         assert morocco.public_id not in text
         assert jordanian.email not in text
         assert set(found.model_dump()) == {"threshold", "countries", "pairs"}
+
+
+class TestShownTotals:
+    @pytest.mark.parametrize(
+        ("contacts_count", "relations_count", "expected"),
+        [(0, 0, None), (1, 2, None), (2, 2, None), (3, 0, 3), (2, 3, 3), (3, 3, 6)],
+    )
+    def test_contacts_count_only_when_they_alone_reach_the_threshold(
+        self, contacts_count: int, relations_count: int, expected: int | None
+    ) -> None:
+        pair = ("JO", "MA")
+        found = flows.shown_totals(
+            Counter({pair: contacts_count}), Counter({pair: relations_count}), 3
+        )
+
+        assert dict(found).get(pair) == expected

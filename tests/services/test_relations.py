@@ -1,5 +1,6 @@
 """Relations between entries: who proposes and who answers, shown both ways
-only once accepted, duplicates, bad references, the replication figure."""
+only once accepted, duplicates, bad references, the daily limit, the
+replication figure."""
 
 from typing import Any
 
@@ -25,82 +26,21 @@ from app.models import (
     Role,
     User,
 )
-from app.schemas.relations import RelationIn, RelationReading, ReplicatedParams
-from app.services import relations, replications, subscriptions, throttle
-from tests.factories import make_project, make_user
+from app.schemas.relations import RelationReading, ReplicatedParams
+from app.services import related_entries, relations, replications, subscriptions
+from tests.factories import make_user
+from tests.factories_exchange import outbox
+from tests.fixtures.relations import (
+    answer_relation,
+    propose_relation,
+    relations_entry,
+)
 
-SETTINGS = Settings(environment="test", public_base_url="https://repo.example")
 Reading = RelationReading
 
 
-def entry_of(
-    session: Session,
-    owner: User,
-    *,
-    status: ProjectStatus = ProjectStatus.APPROVED,
-    title: str = "An entry",
-) -> Project:
-    """An entry owned by `owner`, of `owner`'s country."""
-    country = owner.country_iso2 or "TN"
-    return make_project(
-        session,
-        owner=owner,
-        status=status,
-        title={"en": title, "ar": "مبادرة"},
-        lead_organization={
-            "name": "Lead (fictional)",
-            "entity_type": "government",
-            "country": country,
-        },
-        countries=[country],
-    )
-
-
-def propose(
-    session: Session,
-    by: User,
-    here: Project,
-    other: Project | str,
-    relation: Reading = Reading.REPLICATED_FROM,
-    **fields: Any,
-) -> Any:
-    other_id = other if isinstance(other, str) else other.public_id
-    data = RelationIn.model_validate(
-        {"other": other_id, "relation": relation.value, **fields}
-    )
-    return relations.propose(
-        session, public_id=here.public_id, data=data, by=by, settings=SETTINGS
-    )
-
-
 def mailed(session: Session, kind: str) -> list[str]:
-    return sorted(
-        session.exec(
-            select(OutboxMessage.to_email).where(OutboxMessage.kind == kind)
-        ).all()
-    )
-
-
-@pytest.fixture
-def moroccan(session: Session) -> User:
-    return make_user(session, country="MA", full_name="Youssef", email="ma@example.org")
-
-
-@pytest.fixture
-def jordanian(session: Session) -> User:
-    return make_user(session, country="JO", full_name="Rania", email="jo@example.org")
-
-
-@pytest.fixture
-def telehealth(session: Session, moroccan: User) -> Project:
-    """The Moroccan e-health entry, published."""
-    return entry_of(session, moroccan, title="Moroccan telehealth")
-
-
-@pytest.fixture
-def replica(session: Session, jordanian: User) -> Project:
-    """Jordan's replication of it, published."""
-    return entry_of(session, jordanian, title="Jordanian telehealth")
+    return sorted(message.to_email for message in outbox(session, kind=kind))
 
 
 def test_the_workflow_table() -> None:
@@ -128,22 +68,24 @@ class TestPropose:
     def test_team_proposes_from_their_draft_to_a_published_entry(
         self,
         session: Session,
-        telehealth: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_owner: User,
     ) -> None:
         make_user(
             session, role=Role.FOCAL_POINT, country="MA", email="fp-ma@example.org"
         )
-        draft = entry_of(session, jordanian, status=ProjectStatus.DRAFT)
+        draft = relations_entry(session, jo_owner, status=ProjectStatus.DRAFT)
 
-        shown = propose(session, jordanian, draft, telehealth, note="We adapted it.")
+        shown = propose_relation(
+            session, jo_owner, draft, ma_telehealth, note="We adapted it."
+        )
 
         stored = session.exec(select(ProjectRelation)).one()
-        assert (stored.source_id, stored.target_id) == (telehealth.id, draft.id)
+        assert (stored.source_id, stored.target_id) == (ma_telehealth.id, draft.id)
         assert stored.kind == RelationKind.REPLICATED_IN
         assert stored.status == RelationStatus.PROPOSED
         assert stored.proposed_from_id == draft.id
-        assert stored.proposed_by_id == jordanian.id
+        assert stored.proposed_by_id == jo_owner.id
         assert shown.relation == Reading.REPLICATED_FROM
         assert shown.actions == ["withdraw"]
         # The Moroccan team (owner and focal point) is asked; not the proposer.
@@ -154,52 +96,58 @@ class TestPropose:
         body = session.exec(select(OutboxMessage.body)).first() or ""
         assert "Replicated in: " in body
         assert "We adapted it." in body
-        assert f"https://repo.example/projects/{telehealth.public_id}/relations" in body
+        assert (
+            f"https://repo.example/projects/{ma_telehealth.public_id}/relations" in body
+        )
 
     def test_the_entry_may_be_named_by_its_address(
-        self, session: Session, telehealth: Project, replica: Project, jordanian: User
+        self,
+        session: Session,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        url = f"https://repo.example/projects/{telehealth.public_id}?lang=ar"
+        url = f"https://repo.example/projects/{ma_telehealth.public_id}?lang=ar"
 
-        propose(session, jordanian, replica, url)
+        propose_relation(session, jo_owner, jo_replica, url)
 
-        assert session.exec(select(ProjectRelation)).one().source_id == telehealth.id
+        assert session.exec(select(ProjectRelation)).one().source_id == ma_telehealth.id
 
     @pytest.mark.parametrize("role", [Role.FOCAL_POINT, Role.MODERATOR])
     def test_focal_point_of_the_country_or_moderator_may_propose(
-        self, session: Session, telehealth: Project, replica: Project, role: Role
+        self, session: Session, ma_telehealth: Project, jo_replica: Project, role: Role
     ) -> None:
         by = make_user(session, role=role, country="JO")
 
-        propose(session, by, replica, telehealth)
+        propose_relation(session, by, jo_replica, ma_telehealth)
 
         assert session.exec(select(ProjectRelation)).one().proposed_by_id == by.id
 
     def test_someone_else_cannot_propose(
-        self, session: Session, telehealth: Project, replica: Project
+        self, session: Session, ma_telehealth: Project, jo_replica: Project
     ) -> None:
         outsider = make_user(session, country="JO")
         foreign_fp = make_user(session, role=Role.FOCAL_POINT, country="EG")
 
         for by in (outsider, foreign_fp):
             with pytest.raises(PermissionDenied):
-                propose(session, by, replica, telehealth)
+                propose_relation(session, by, jo_replica, ma_telehealth)
         assert session.exec(select(ProjectRelation)).all() == []
 
     def test_an_unseen_draft_is_not_found(
-        self, session: Session, moroccan: User, jordanian: User
+        self, session: Session, ma_owner: User, jo_owner: User
     ) -> None:
-        draft = entry_of(session, moroccan, status=ProjectStatus.DRAFT)
-        mine = entry_of(session, jordanian)
+        draft = relations_entry(session, ma_owner, status=ProjectStatus.DRAFT)
+        mine = relations_entry(session, jo_owner)
 
         with pytest.raises(NotFound):
-            propose(session, jordanian, draft, mine)
+            propose_relation(session, jo_owner, draft, mine)
 
     def test_the_other_entry_must_exist_and_be_published(
-        self, session: Session, moroccan: User, jordanian: User, replica: Project
+        self, session: Session, ma_owner: User, jo_owner: User, jo_replica: Project
     ) -> None:
-        moroccan_draft = entry_of(session, moroccan, status=ProjectStatus.DRAFT)
-        own_draft = entry_of(session, jordanian, status=ProjectStatus.SUBMITTED)
+        moroccan_draft = relations_entry(session, ma_owner, status=ProjectStatus.DRAFT)
+        own_draft = relations_entry(session, jo_owner, status=ProjectStatus.SUBMITTED)
 
         cases: list[tuple[Project | str, str]] = [
             ("ZZZZZZZZZZ", "PROJECT_NOT_FOUND"),
@@ -208,72 +156,97 @@ class TestPropose:
         ]
         for other, code in cases:
             with pytest.raises(InvalidInput) as raised:
-                propose(session, jordanian, replica, other)
+                propose_relation(session, jo_owner, jo_replica, other)
             assert raised.value.code == code
             assert raised.value.problems[0][0] == ("body", "other")
 
     def test_an_entry_cannot_relate_to_itself(
-        self, session: Session, replica: Project, jordanian: User
+        self, session: Session, jo_replica: Project, jo_owner: User
     ) -> None:
         with pytest.raises(InvalidInput) as raised:
-            propose(session, jordanian, replica, replica)
+            propose_relation(session, jo_owner, jo_replica, jo_replica)
 
         assert raised.value.code == "RELATION_TO_ITSELF"
 
     def test_the_same_relation_twice_is_a_conflict_either_way(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
-        propose(session, jordanian, replica, telehealth)
+        propose_relation(session, jo_owner, jo_replica, ma_telehealth)
 
         with pytest.raises(Conflict) as raised:
-            propose(session, jordanian, replica, telehealth)
+            propose_relation(session, jo_owner, jo_replica, ma_telehealth)
         with pytest.raises(Conflict):
-            propose(session, moroccan, telehealth, replica, Reading.REPLICATED_FROM)
+            propose_relation(
+                session, ma_owner, ma_telehealth, jo_replica, Reading.REPLICATED_FROM
+            )
         assert raised.value.code == "RELATION_EXISTS"
         # Another kind between the same two entries is a different relation.
-        propose(session, jordanian, replica, telehealth, Reading.INSPIRED_BY)
+        propose_relation(
+            session, jo_owner, jo_replica, ma_telehealth, Reading.INSPIRED_BY
+        )
         assert len(session.exec(select(ProjectRelation)).all()) == 2
 
     def test_a_declined_relation_may_be_proposed_again(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
-        first = propose(session, jordanian, replica, telehealth)
-        relations.decline(session, relation_id=first.id, by=moroccan, settings=SETTINGS)
+        first = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
+        answer_relation(session, first.id, "decline", ma_owner)
 
-        again = propose(session, jordanian, replica, telehealth)
+        again = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
 
         assert again.status == RelationStatus.PROPOSED
 
     def test_a_person_may_make_only_so_many_proposals_a_day(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
         moderator: User,
-        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        monkeypatch.setattr(
-            relations, "PROPOSALS_PER_DAY", throttle.Limit(attempts=2, seconds=86_400)
-        )
-        propose(session, jordanian, replica, telehealth, Reading.REPLICATED_FROM)
-        propose(session, jordanian, replica, telehealth, Reading.INSPIRED_BY)
+        two_a_day = Settings(environment="test", relation_limit_per_day="2/86400")
+        for reading in (Reading.REPLICATED_FROM, Reading.INSPIRED_BY):
+            propose_relation(
+                session,
+                jo_owner,
+                jo_replica,
+                ma_telehealth,
+                reading,
+                settings=two_a_day,
+            )
 
-        with pytest.raises(TooManyRequests):
-            propose(session, jordanian, replica, telehealth, Reading.SAME_PROGRAMME)
+        with pytest.raises(TooManyRequests) as refused:
+            propose_relation(
+                session,
+                jo_owner,
+                jo_replica,
+                ma_telehealth,
+                Reading.SAME_PROGRAMME,
+                settings=two_a_day,
+            )
+        assert refused.value.code == "RELATION_LIMIT_REACHED"
+        assert refused.value.problems[0][2]["limit"] == 2
+        assert 0 < refused.value.retry_after <= 86_400
         # Moderators are not counted.
-        propose(session, moderator, replica, telehealth, Reading.SAME_PROGRAMME)
-        propose(session, moderator, replica, telehealth, Reading.FOLLOW_UP_OF)
+        for reading in (Reading.SAME_PROGRAMME, Reading.FOLLOW_UP_OF):
+            propose_relation(
+                session,
+                moderator,
+                jo_replica,
+                ma_telehealth,
+                reading,
+                settings=two_a_day,
+            )
         assert len(session.exec(select(ProjectRelation)).all()) == 4
 
 
@@ -281,27 +254,25 @@ class TestAnswer:
     def test_shown_both_ways_only_once_accepted(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
-        proposal = propose(session, jordanian, replica, telehealth)
-        before = relations.relations_of(session, telehealth, None)
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
+        before = related_entries.relations_of(session, ma_telehealth, None)
         assert before.relations == []
         assert before.pending == []
 
-        relations.accept(
-            session, relation_id=proposal.id, by=moroccan, settings=SETTINGS
-        )
+        answer_relation(session, proposal.id, "accept", ma_owner)
 
-        there = relations.relations_of(session, telehealth, None)
-        here = relations.relations_of(session, replica, None)
+        there = related_entries.relations_of(session, ma_telehealth, None)
+        here = related_entries.relations_of(session, jo_replica, None)
         assert [(r.relation, r.other.id) for r in there.relations] == [
-            (Reading.REPLICATED_IN, replica.public_id)
+            (Reading.REPLICATED_IN, jo_replica.public_id)
         ]
         assert [(r.relation, r.other.id) for r in here.relations] == [
-            (Reading.REPLICATED_FROM, telehealth.public_id)
+            (Reading.REPLICATED_FROM, ma_telehealth.public_id)
         ]
         assert there.relations[0].note is None  # notes are for the teams
         assert there.replicated_in_countries == 1
@@ -311,56 +282,58 @@ class TestAnswer:
     def test_teams_see_the_proposal_waiting_with_their_actions(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
         moderator: User,
     ) -> None:
-        propose(session, jordanian, replica, telehealth, note="Shall we?")
+        propose_relation(session, jo_owner, jo_replica, ma_telehealth, note="Shall we?")
 
-        answering = relations.relations_of(session, telehealth, moroccan).pending
-        proposing = relations.relations_of(session, replica, jordanian).pending
-        moderating = relations.relations_of(session, telehealth, moderator).pending
+        answering = related_entries.relations_of(
+            session, ma_telehealth, ma_owner
+        ).pending
+        proposing = related_entries.relations_of(session, jo_replica, jo_owner).pending
+        moderating = related_entries.relations_of(
+            session, ma_telehealth, moderator
+        ).pending
         assert [r.actions for r in answering] == [["accept", "decline"]]
         assert [r.actions for r in proposing] == [["withdraw"]]
         assert [r.actions for r in moderating] == [["accept", "decline"]]
         assert answering[0].note == "Shall we?"
         assert (
-            relations.relations_of(session, telehealth, make_user(session)).pending
+            related_entries.relations_of(
+                session, ma_telehealth, make_user(session)
+            ).pending
             == []
         )
 
     def test_the_proposing_side_cannot_accept_its_own_proposal(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        proposal = propose(session, jordanian, replica, telehealth)
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
         jordan_fp = make_user(session, role=Role.FOCAL_POINT, country="JO")
 
-        for by in (jordanian, jordan_fp, make_user(session, country="EG")):
+        for by in (jo_owner, jordan_fp, make_user(session, country="EG")):
             with pytest.raises(PermissionDenied) as raised:
-                relations.accept(
-                    session, relation_id=proposal.id, by=by, settings=SETTINGS
-                )
+                answer_relation(session, proposal.id, "accept", by)
             assert raised.value.code == "PERMISSION_DENIED"
 
     def test_a_moderator_accepts_any_proposal(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
         moderator: User,
     ) -> None:
-        proposal = propose(session, jordanian, replica, telehealth)
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
 
-        relations.accept(
-            session, relation_id=proposal.id, by=moderator, settings=SETTINGS
-        )
+        answer_relation(session, proposal.id, "accept", moderator)
 
         stored = session.exec(select(ProjectRelation)).one()
         assert stored.status == RelationStatus.ACCEPTED
@@ -369,24 +342,20 @@ class TestAnswer:
     def test_declined_and_withdrawn_are_never_shown(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
-        declined = propose(session, jordanian, replica, telehealth)
-        relations.decline(
-            session, relation_id=declined.id, by=moroccan, settings=SETTINGS
+        declined = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
+        answer_relation(session, declined.id, "decline", ma_owner)
+        withdrawn = propose_relation(
+            session, jo_owner, jo_replica, ma_telehealth, Reading.INSPIRED_BY
         )
-        withdrawn = propose(
-            session, jordanian, replica, telehealth, Reading.INSPIRED_BY
-        )
-        relations.withdraw(
-            session, relation_id=withdrawn.id, by=jordanian, settings=SETTINGS
-        )
+        answer_relation(session, withdrawn.id, "withdraw", jo_owner)
 
-        for viewer in (None, jordanian, moroccan):
-            found = relations.relations_of(session, telehealth, viewer)
+        for viewer in (None, jo_owner, ma_owner):
+            found = related_entries.relations_of(session, ma_telehealth, viewer)
             assert found.relations == []
             assert found.pending == []
         statuses = session.exec(
@@ -399,50 +368,44 @@ class TestAnswer:
     def test_only_the_proposing_side_withdraws(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
         moderator: User,
     ) -> None:
-        proposal = propose(session, jordanian, replica, telehealth)
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
 
-        for by in (moroccan, moderator):
+        for by in (ma_owner, moderator):
             with pytest.raises(PermissionDenied):
-                relations.withdraw(
-                    session, relation_id=proposal.id, by=by, settings=SETTINGS
-                )
+                answer_relation(session, proposal.id, "withdraw", by)
 
     def test_answering_twice_is_a_conflict(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
-        proposal = propose(session, jordanian, replica, telehealth)
-        relations.accept(
-            session, relation_id=proposal.id, by=moroccan, settings=SETTINGS
-        )
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
+        answer_relation(session, proposal.id, "accept", ma_owner)
 
         with pytest.raises(Conflict) as raised:
-            relations.decline(
-                session, relation_id=proposal.id, by=moroccan, settings=SETTINGS
-            )
+            answer_relation(session, proposal.id, "decline", ma_owner)
 
         assert raised.value.code == "RELATION_NOT_PROPOSED"
 
     def test_of_two_answers_at_once_one_wins(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
         moderator: User,
     ) -> None:
-        proposal = propose(session, jordanian, replica, telehealth)
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
         # A moderator declines it after this session read it as waiting.
         table = ProjectRelation.__table__  # type: ignore[attr-defined]
         session.connection().execute(
@@ -455,9 +418,7 @@ class TestAnswer:
         set_committed_value(stale, "status", RelationStatus.PROPOSED)
 
         with pytest.raises(Conflict):
-            relations.accept(
-                session, relation_id=proposal.id, by=moroccan, settings=SETTINGS
-            )
+            answer_relation(session, proposal.id, "accept", ma_owner)
 
         session.expire_all()
         assert session.get(ProjectRelation, proposal.id).status == (  # type: ignore[union-attr]
@@ -467,16 +428,18 @@ class TestAnswer:
     def test_an_unknown_relation_is_not_found(
         self, session: Session, moderator: User
     ) -> None:
-        with pytest.raises(NotFound):
-            relations.accept(session, relation_id=999, by=moderator, settings=SETTINGS)
+        with pytest.raises(NotFound) as raised:
+            answer_relation(session, 999, "accept", moderator)
+
+        assert raised.value.code == "RELATION_NOT_FOUND"
 
     def test_accepting_tells_the_followers_of_both_entries(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         told: list[tuple[str, str]] = []
@@ -487,42 +450,40 @@ class TestAnswer:
             told.append((project.public_id, event))
 
         monkeypatch.setattr(subscriptions, "notify_followers", notify)
-        proposal = propose(session, jordanian, replica, telehealth)
+        proposal = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
         assert told == []
 
-        relations.accept(
-            session, relation_id=proposal.id, by=moroccan, settings=SETTINGS
-        )
+        answer_relation(session, proposal.id, "accept", ma_owner)
 
         assert sorted(told) == sorted(
-            [(telehealth.public_id, "relation"), (replica.public_id, "relation")]
+            [(ma_telehealth.public_id, "relation"), (jo_replica.public_id, "relation")]
         )
 
 
 class TestVisibility:
     def test_a_relation_to_an_unpublished_entry_is_for_the_teams_only(
-        self, session: Session, telehealth: Project, jordanian: User, moroccan: User
+        self, session: Session, ma_telehealth: Project, jo_owner: User, ma_owner: User
     ) -> None:
-        draft = entry_of(session, jordanian, status=ProjectStatus.DRAFT)
-        proposal = propose(session, jordanian, draft, telehealth)
-        relations.accept(
-            session, relation_id=proposal.id, by=moroccan, settings=SETTINGS
-        )
+        draft = relations_entry(session, jo_owner, status=ProjectStatus.DRAFT)
+        proposal = propose_relation(session, jo_owner, draft, ma_telehealth)
+        answer_relation(session, proposal.id, "accept", ma_owner)
 
-        public = relations.relations_of(session, telehealth, None)
-        team = relations.relations_of(session, telehealth, moroccan)
+        public = related_entries.relations_of(session, ma_telehealth, None)
+        team = related_entries.relations_of(session, ma_telehealth, ma_owner)
 
         assert public.relations == []
         assert public.replicated_in_countries == 0
         assert [r.other.published for r in team.relations] == [False]
 
     def test_the_public_reads_relations_of_published_entries_only(
-        self, session: Session, telehealth: Project
+        self, session: Session, ma_telehealth: Project
     ) -> None:
         with pytest.raises(NotFound):
-            relations.project_relations(session, public_id="NOSUCHID", viewer=None)
-        found = relations.project_relations(
-            session, public_id=telehealth.public_id, viewer=None
+            related_entries.project_relations(
+                session, public_id="NOSUCHID", viewer=None
+            )
+        found = related_entries.project_relations(
+            session, public_id=ma_telehealth.public_id, viewer=None
         )
         assert found.may_propose is False
 
@@ -531,48 +492,48 @@ def accepted(
     session: Session, source: Project, target: Project, moderator: User
 ) -> None:
     """`source` replicated in `target`, proposed and accepted by a moderator."""
-    proposal = propose(session, moderator, target, source)
-    relations.accept(session, relation_id=proposal.id, by=moderator, settings=SETTINGS)
+    proposal = propose_relation(session, moderator, target, source)
+    answer_relation(session, proposal.id, "accept", moderator)
 
 
 class TestReplicatedFigure:
     def test_counts_the_distinct_countries_of_published_replications(
-        self, session: Session, telehealth: Project, moderator: User
+        self, session: Session, ma_telehealth: Project, moderator: User
     ) -> None:
         for country in ("JO", "JO", "TN", "EG"):
             accepted(
                 session,
-                telehealth,
-                entry_of(session, make_user(session, country=country)),
+                ma_telehealth,
+                relations_entry(session, make_user(session, country=country)),
                 moderator,
             )
-        archived = entry_of(session, make_user(session, country="LB"))
-        accepted(session, telehealth, archived, moderator)
+        archived = relations_entry(session, make_user(session, country="LB"))
+        accepted(session, ma_telehealth, archived, moderator)
         archived.status = ProjectStatus.ARCHIVED
         session.add(archived)
         session.commit()
 
-        assert relations.replicated_in_countries(session, telehealth) == 3
-        found = relations.relations_of(session, telehealth, None)
+        found = related_entries.relations_of(session, ma_telehealth, None)
+        assert found.replicated_in_countries == 3
         assert found.replicated_in == ["EG", "JO", "TN"]
 
     def test_the_listing_sorts_by_the_figure(
-        self, session: Session, moroccan: User, moderator: User
+        self, session: Session, ma_owner: User, moderator: User
     ) -> None:
-        once = entry_of(session, moroccan, title="Once")
-        twice = entry_of(session, moroccan, title="Twice")
-        entry_of(session, moroccan, title="Never")
+        once = relations_entry(session, ma_owner, title="Once")
+        twice = relations_entry(session, ma_owner, title="Twice")
+        relations_entry(session, ma_owner, title="Never")
         accepted(
             session,
             once,
-            entry_of(session, make_user(session, country="JO")),
+            relations_entry(session, make_user(session, country="JO")),
             moderator,
         )
         for country in ("TN", "EG"):
             accepted(
                 session,
                 twice,
-                entry_of(session, make_user(session, country=country)),
+                relations_entry(session, make_user(session, country=country)),
                 moderator,
             )
 
@@ -596,27 +557,27 @@ class TestModeratorsList:
     def test_lists_the_proposals_waiting_oldest_first(
         self,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
         moderator: User,
     ) -> None:
-        first = propose(session, jordanian, replica, telehealth)
-        second = propose(session, moroccan, telehealth, replica, Reading.INSPIRED)
-        answered = propose(
-            session, moroccan, telehealth, replica, Reading.SAME_PROGRAMME
+        first = propose_relation(session, jo_owner, jo_replica, ma_telehealth)
+        second = propose_relation(
+            session, ma_owner, ma_telehealth, jo_replica, Reading.INSPIRED
         )
-        relations.accept(
-            session, relation_id=answered.id, by=moderator, settings=SETTINGS
+        answered = propose_relation(
+            session, ma_owner, ma_telehealth, jo_replica, Reading.SAME_PROGRAMME
         )
+        answer_relation(session, answered.id, "accept", moderator)
 
-        waiting = relations.waiting_relations(session, moderator=moderator)
+        waiting = related_entries.waiting_relations(session, moderator=moderator)
 
         assert [(w.id, w.relation, w.proposing.id) for w in waiting] == [
-            (first.id, Reading.REPLICATED_FROM, replica.public_id),
-            (second.id, Reading.INSPIRED, telehealth.public_id),
+            (first.id, Reading.REPLICATED_FROM, jo_replica.public_id),
+            (second.id, Reading.INSPIRED, ma_telehealth.public_id),
         ]
         assert waiting[0].proposed_by == "Rania"
         with pytest.raises(PermissionDenied):
-            relations.waiting_relations(session, moderator=moroccan)
+            related_entries.waiting_relations(session, moderator=ma_owner)

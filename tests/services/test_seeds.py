@@ -16,9 +16,13 @@ from app.models import (
     ProjectActionLine,
     ProjectCountry,
     Technology,
+    User,
 )
+from app.schemas.search import SearchParams
+from app.services import related_entries, search
 from app.taxonomies import TAXONOMIES
-from seeds.demo import load_demo
+from seeds.demo import load_demo, sample_public_id
+from seeds.demo_exchange import CURATOR_EMAIL, load_exchange
 from seeds.taxonomy_loader import TAXONOMY_DIR, load_taxonomies
 from tests.factories import make_project
 from tests.support.databases import Database
@@ -141,6 +145,30 @@ class TestDemoData:
                 assert url is None or ".example" in url, url
             assert project.contact_email
             assert project.contact_email.endswith("@example.org")
+
+    def test_the_demo_has_good_practices_and_relations(self, demo_db: Database) -> None:
+        with demo_db.make_session() as session:
+            found = search.search_projects(
+                session, params=SearchParams(good_practice=[True]), locale="ar"
+            )
+            assert found.total == 4
+            assert all(item.good_practice for item in found.items)
+            libya = related_entries.project_relations(
+                session, public_id=sample_public_id("ly-01"), viewer=None
+            )
+            assert libya.replicated_in == ["SD"]
+            assert [(r.relation, r.other.id) for r in libya.relations] == [
+                ("replicated_in", sample_public_id("sd-01"))
+            ]
+            curator = session.exec(
+                select(User).where(User.email == CURATOR_EMAIL)
+            ).one()
+            assert not curator.is_active
+            assert curator.password_hash is None  # it cannot sign in
+
+    def test_loading_the_exchange_twice_adds_nothing(self, demo_db: Database) -> None:
+        with demo_db.make_session() as session:
+            assert load_exchange(session) == 0
 
     def test_loading_the_demo_twice_adds_nothing(self, demo_db: Database) -> None:
         with demo_db.make_session() as session:

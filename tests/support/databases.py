@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app import migrate
 from app.db import make_engine
 from seeds.demo import load_demo
+from seeds.demo_exchange import load_exchange
 from seeds.taxonomy_loader import load_taxonomies
 
 
@@ -81,6 +82,7 @@ def build_template(url: str, *, demo: bool) -> None:
         load_taxonomies(session)
         if demo:
             load_demo(session)
+            load_exchange(session)
     engine.dispose()
 
 

@@ -2,36 +2,23 @@
 unsubscribe page (no sign-in) and the private feed."""
 
 import re
-from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.db import utcnow
-from app.models import Language, OutboxMessage, Project, ProjectStatus, User
+from app.models import Language, Project, ProjectStatus, User
 from app.models.exchange import AlertFrequency, Follow, SavedSearch
-from app.schemas.subscriptions import SavedSearchCreate
-from app.services import alert_links, digests, subscriptions
+from app.services import alert_links, digests, saved_searches, subscriptions
 from tests.factories import make_project, make_user, sign_in
+from tests.factories_exchange import outbox
 from tests.support.forms import post_form
 
 # The app's own settings (tests/conftest.py): the same secret key signs links.
 SETTINGS = Settings(environment="test")
-
-
-def saved(session: Session, user: User, query: str = "action_line=C7.3") -> SavedSearch:
-    found = subscriptions.save_search(
-        session,
-        user=user,
-        data=SavedSearchCreate(name="E-learning", query=query),
-        settings=SETTINGS,
-        now=utcnow() - timedelta(days=8),
-    )
-    search = session.get(SavedSearch, found.id)
-    assert search is not None
-    return search
 
 
 def searches(session: Session) -> list[SavedSearch]:
@@ -199,9 +186,13 @@ class TestAlertsPage:
         assert searches(session) == []
 
     def test_frequency_change_feed_renewal_and_deletion(
-        self, client: TestClient, session: Session, contributor: User
+        self,
+        client: TestClient,
+        session: Session,
+        contributor: User,
+        alerts_saved_search: SavedSearch,
     ) -> None:
-        search = saved(session, contributor)
+        search = alerts_saved_search
         old_feed = alert_links.feed_url(SETTINGS, search)
         sign_in(client, session, contributor)
         page = client.get("/me/alerts?lang=en")
@@ -230,9 +221,9 @@ class TestAlertsPage:
         assert searches(session) == []
 
     def test_another_persons_saved_search_is_not_found(
-        self, client: TestClient, session: Session, contributor: User
+        self, client: TestClient, session: Session, alerts_saved_search: SavedSearch
     ) -> None:
-        search = saved(session, contributor)
+        search = alerts_saved_search
         sign_in(client, session, make_user(session))
 
         response = post_form(
@@ -266,21 +257,21 @@ class TestAlertsPage:
 
 def digest_link(session: Session) -> str:
     """The unsubscribe link of the one saved search's digest (after a new
-    entry is out)."""
+    entry is out, at the first check past the digests' grace)."""
     make_project(session, action_lines=["C7.3"])
-    digests.send_due_digests(session, settings=SETTINGS)
-    message = session.exec(
-        select(OutboxMessage).where(OutboxMessage.kind == "alert_digest")
-    ).one()
+    digests.send_due_digests(
+        session, settings=SETTINGS, now=utcnow() + digests.DIGEST_GRACE
+    )
+    (message,) = outbox(session, kind="alert_digest")
     assert message.unsubscribe_url
     return path_of(message.unsubscribe_url)
 
 
 class TestUnsubscribe:
+    @pytest.mark.usefixtures("alerts_saved_search")
     def test_the_link_asks_first_then_stops_the_alert_without_signing_in(
-        self, client: TestClient, session: Session, contributor: User
+        self, client: TestClient, session: Session
     ) -> None:
-        saved(session, contributor)
         link = digest_link(session)
 
         asked = client.get(f"{link}?lang=en")
@@ -299,10 +290,10 @@ class TestUnsubscribe:
         assert "No more emails" in after.text
         assert "you will get no more of these emails" in after.text
 
+    @pytest.mark.usefixtures("alerts_saved_search")
     def test_a_mail_clients_one_click_post_stops_it(
-        self, client: TestClient, session: Session, contributor: User
+        self, client: TestClient, session: Session
     ) -> None:
-        saved(session, contributor)
         link = digest_link(session)
 
         done = client.post(
@@ -325,7 +316,7 @@ class TestUnsubscribe:
             session, project=project, event="revision", settings=SETTINGS
         )
         session.commit()
-        message = session.exec(select(OutboxMessage)).one()
+        (message,) = outbox(session)
         assert message.unsubscribe_url
         link = path_of(message.unsubscribe_url)
 
@@ -336,10 +327,10 @@ class TestUnsubscribe:
         assert done.status_code == 303
         assert session.exec(select(Follow)).all() == []
 
+    @pytest.mark.usefixtures("alerts_saved_search")
     def test_an_altered_link_is_a_clear_not_found_page(
-        self, client: TestClient, session: Session, contributor: User
+        self, client: TestClient, session: Session
     ) -> None:
-        saved(session, contributor)
         link = digest_link(session)
 
         shown = client.get(link[:-2] + "xx?lang=en")
@@ -352,9 +343,9 @@ class TestUnsubscribe:
 
 class TestPrivateFeed:
     def test_the_feed_needs_no_sign_in_and_shows_only_matching_entries(
-        self, client: TestClient, session: Session, contributor: User
+        self, client: TestClient, session: Session, alerts_saved_search: SavedSearch
     ) -> None:
-        search = saved(session, contributor)
+        search = alerts_saved_search
         make_project(session, title={"en": "E-learning for all", "ar": "تعلم"})
         make_project(
             session,
@@ -376,12 +367,22 @@ class TestPrivateFeed:
         assert "Clinics" not in feed.text
         assert "Awaiting review" not in feed.text
 
-    def test_a_wrong_token_is_not_found(
-        self, client: TestClient, session: Session, contributor: User
+    def test_a_wrong_or_renewed_address_is_not_found(
+        self,
+        client: TestClient,
+        session: Session,
+        contributor: User,
+        alerts_saved_search: SavedSearch,
     ) -> None:
-        search = saved(session, contributor)
+        search = alerts_saved_search
         good = path_of(alert_links.feed_url(SETTINGS, search))
+        assert search.id is not None
 
         wrong = client.get(good.replace(".atom", "x.atom"))
+        saved_searches.renew_feed(
+            session, user=contributor, search_id=search.id, settings=SETTINGS
+        )
+        renewed = client.get(good)
 
-        assert wrong.status_code == 404
+        assert wrong.status_code == renewed.status_code == 404
+        assert wrong.headers["cache-control"] == "no-store"

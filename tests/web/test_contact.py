@@ -3,6 +3,7 @@ side's conversation pages, the team's link, the moderators' log. No page
 shows an address; every form needs its CSRF token."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -19,13 +20,14 @@ from app.models import (
     ProjectStatus,
     User,
 )
-from app.services import contact
+from app.services import contact, contact_log, contact_measures
 from tests.factories import make_project, sign_in
+from tests.factories_exchange import outbox
 from tests.factories_exchange_contact import (
     SENDER_EMAIL,
+    SETTINGS,
     TEAM_CONTACT,
-    make_sender,
-    outbox,
+    team_access,
     team_token,
     write,
 )
@@ -38,16 +40,6 @@ FIELDS = [
     ("organization", "Ministry of Digital Economy (fictional)"),
     ("country", "JO"),
 ]
-
-
-@pytest.fixture
-def sender(session: Session) -> User:
-    return make_sender(session)
-
-
-@pytest.fixture
-def entry(session: Session, contributor: User) -> Project:
-    return make_project(session, owner=contributor)
 
 
 def threads(session: Session) -> int:
@@ -69,22 +61,24 @@ def no_inline_code(page: Response) -> bool:
     )
 
 
-def send(client: TestClient, entry: Project, fields: list[tuple[str, str]]) -> Response:
-    path = f"/projects/{entry.public_id}/contact?lang=en"
+def send(
+    client: TestClient, contact_entry: Project, fields: list[tuple[str, str]]
+) -> Response:
+    path = f"/projects/{contact_entry.public_id}/contact?lang=en"
     return post_form(client, path, fields, form=path)
 
 
 class TestThePanel:
     @pytest.mark.parametrize("lang", ["ar", "en", "fr"])
     def test_a_visitor_is_asked_to_sign_in(
-        self, client: TestClient, entry: Project, lang: str
+        self, client: TestClient, contact_entry: Project, lang: str
     ) -> None:
-        page = client.get(f"/projects/{entry.public_id}?lang={lang}")
+        page = client.get(f"/projects/{contact_entry.public_id}?lang={lang}")
 
         assert page.status_code == 200
         assert 'id="contact"' in page.text
         next_path = urlencode(
-            {"next": f"/projects/{entry.public_id}/contact?lang={lang}"}
+            {"next": f"/projects/{contact_entry.public_id}/contact?lang={lang}"}
         )
         assert f'href="/login?{next_path.replace("&", "&amp;")}"' in page.text
         assert 'name="subject"' not in page.text
@@ -96,17 +90,19 @@ class TestThePanel:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         lang: str,
     ) -> None:
-        sign_in(client, session, sender)
+        sign_in(client, session, contact_sender)
 
-        page = client.get(f"/projects/{entry.public_id}?lang={lang}")
+        page = client.get(f"/projects/{contact_entry.public_id}?lang={lang}")
 
         assert page.status_code == 200
         text = page.text
-        assert f'action="/projects/{entry.public_id}/contact?lang={lang}"' in text
+        assert (
+            f'action="/projects/{contact_entry.public_id}/contact?lang={lang}"' in text
+        )
         assert 'name="csrf_token"' in text
         assert 'value="Ministry of Digital Economy (fictional)"' in text
         assert '<option value="JO" selected>' in text
@@ -119,24 +115,32 @@ class TestThePanel:
         assert no_inline_code(page)
 
     def test_the_owner_is_told_it_is_their_own_entry(
-        self, client: TestClient, session: Session, entry: Project, contributor: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contributor: User,
     ) -> None:
         sign_in(client, session, contributor)
 
-        page = client.get(f"/projects/{entry.public_id}?lang=en")
+        page = client.get(f"/projects/{contact_entry.public_id}?lang=en")
 
         assert "This is your own entry." in page.text
         assert 'name="subject"' not in page.text
 
     def test_a_blocked_sender_is_told_so(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        write(session, entry, sender)
-        team = contact.access_by_token(session, token=team_token(session))
-        contact.block_sender(session, access=team)
-        sign_in(client, session, sender)
+        write(session, contact_entry, contact_sender)
+        team = team_access(session)
+        contact_measures.block_sender(session, access=team)
+        sign_in(client, session, contact_sender)
 
-        page = client.get(f"/projects/{entry.public_id}?lang=en")
+        page = client.get(f"/projects/{contact_entry.public_id}?lang=en")
 
         assert "does not accept your messages" in page.text
         assert 'name="subject"' not in page.text
@@ -147,13 +151,13 @@ class TestWriting:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         contributor: User,
     ) -> None:
-        sign_in(client, session, sender)
+        sign_in(client, session, contact_sender)
 
-        sent = send(client, entry, FIELDS)
+        sent = send(client, contact_entry, FIELDS)
 
         assert sent.status_code == 303
         [thread] = session.exec(select(ContactThread)).all()
@@ -163,17 +167,21 @@ class TestWriting:
         assert "Your message is on its way" in page.text
         assert "How did you train it?" in page.text
         assert shows_no_address(page, SENDER_EMAIL, TEAM_CONTACT, contributor.email)
-        relayed = outbox(session, contact.RELAY_KIND)
+        relayed = outbox(session, kind=contact.RELAY_KIND)
         assert {m.to_email for m in relayed} == {TEAM_CONTACT, contributor.email}
         assert all(m.reply_to is None for m in relayed)
         assert all(SENDER_EMAIL not in m.body for m in relayed)
 
     def test_the_ticked_box_gives_the_address_as_reply_to(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        sign_in(client, session, sender)
+        sign_in(client, session, contact_sender)
 
-        sent = send(client, entry, [*FIELDS, ("reply_to_sender", "yes")])
+        sent = send(client, contact_entry, [*FIELDS, ("reply_to_sender", "yes")])
 
         assert sent.status_code == 303
         assert all(m.reply_to == SENDER_EMAIL for m in outbox(session))
@@ -193,14 +201,14 @@ class TestWriting:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         fields: list[tuple[str, str]],
         field: str,
         french: str,
     ) -> None:
-        sign_in(client, session, sender)
-        path = f"/projects/{entry.public_id}/contact?lang=fr"
+        sign_in(client, session, contact_sender)
+        path = f"/projects/{contact_entry.public_id}/contact?lang=fr"
 
         page = post_form(client, path, fields, form=path)
 
@@ -211,12 +219,16 @@ class TestWriting:
         assert threads(session) == 0
 
     def test_a_post_without_its_csrf_token_sends_nothing(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        sign_in(client, session, sender)
+        sign_in(client, session, contact_sender)
 
         refused = client.post(
-            f"/projects/{entry.public_id}/contact?lang=en",
+            f"/projects/{contact_entry.public_id}/contact?lang=en",
             data=dict(FIELDS),
             follow_redirects=False,
         )
@@ -227,13 +239,17 @@ class TestWriting:
         assert outbox(session) == []
 
     def test_the_sixth_message_of_a_day_waits_with_a_clear_message(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
         for _ in range(5):
-            write(session, entry, sender)
-        sign_in(client, session, sender)
+            write(session, contact_entry, contact_sender)
+        sign_in(client, session, contact_sender)
 
-        refused = send(client, entry, FIELDS)
+        refused = send(client, contact_entry, FIELDS)
 
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) > 0
@@ -245,14 +261,16 @@ class TestWriting:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         moderator: User,
     ) -> None:
-        sign_in(client, session, sender)
-        path = f"/projects/{entry.public_id}/contact?lang=en"
+        sign_in(client, session, contact_sender)
+        path = f"/projects/{contact_entry.public_id}/contact?lang=en"
         token = csrf(client, path)
-        contact.suspend_sender(session, sender_id=sender.id or 0, moderator=moderator)
+        contact_measures.suspend_sender(
+            session, sender_id=contact_sender.id or 0, moderator=moderator
+        )
 
         refused = client.post(
             path,
@@ -265,10 +283,14 @@ class TestWriting:
         assert threads(session) == 0
 
     def test_an_unpublished_entry_has_no_form(
-        self, client: TestClient, session: Session, contributor: User, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contributor: User,
+        contact_sender: User,
     ) -> None:
         draft = make_project(session, owner=contributor, status=ProjectStatus.DRAFT)
-        sign_in(client, session, sender)
+        sign_in(client, session, contact_sender)
 
         assert client.get(f"/projects/{draft.public_id}/contact").status_code == 404
 
@@ -278,11 +300,11 @@ class TestConversations:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         contributor: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
+        thread_id = write(session, contact_entry, contact_sender).thread.id
         token = team_token(session)
         team_page = f"/messages/reply/{token}?lang=ar"
 
@@ -300,11 +322,11 @@ class TestConversations:
         assert shows_no_address(opened, SENDER_EMAIL, TEAM_CONTACT, contributor.email)
         assert no_inline_code(opened)
         assert answered.status_code == 303
-        [mailed] = outbox(session, contact.ANSWER_KIND)
+        [mailed] = outbox(session, kind=contact.ANSWER_KIND)
         assert mailed.to_email == SENDER_EMAIL
         assert f"/me/messages/{thread_id}" in mailed.body
 
-        sign_in(client, session, sender)
+        sign_in(client, session, contact_sender)
         mine = client.get("/me/messages?lang=en")
         thread = client.get(f"/me/messages/{thread_id}?lang=en")
         again = post_form(
@@ -318,7 +340,7 @@ class TestConversations:
         assert "يسعدنا ذلك" in thread.text
         assert shows_no_address(thread, TEAM_CONTACT, contributor.email, SENDER_EMAIL)
         assert again.status_code == 303
-        assert len(outbox(session, contact.FOLLOW_UP_KIND)) == 2
+        assert len(outbox(session, kind=contact.FOLLOW_UP_KIND)) == 2
         # The team's old link gave way to the new mail's.
         assert client.get(team_page).status_code == 404
         assert client.get(f"/messages/reply/{team_token(session)}").status_code == 200
@@ -327,11 +349,11 @@ class TestConversations:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         contributor: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
+        thread_id = write(session, contact_entry, contact_sender).thread.id
         sign_in(client, session, contributor)
 
         mine = client.get("/me/messages?lang=fr")
@@ -344,10 +366,14 @@ class TestConversations:
         assert shows_no_address(thread, SENDER_EMAIL)
 
     def test_an_empty_answer_comes_back_beside_the_box(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
-        sign_in(client, session, sender)
+        thread_id = write(session, contact_entry, contact_sender).thread.id
+        sign_in(client, session, contact_sender)
 
         page = post_form(
             client,
@@ -362,30 +388,41 @@ class TestConversations:
         assert len(session.exec(select(ContactMessage)).all()) == 1
 
     def test_the_team_blocks_the_sender_from_the_link(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        write(session, entry, sender)
+        write(session, contact_entry, contact_sender)
         token = team_token(session)
 
-        blocked = post_form(
-            client,
-            f"/messages/reply/{token}/block?lang=en",
-            [("reason", "")],
-            form=f"/messages/reply/{token}?lang=en",
+        blocked, clicked_again = (
+            post_form(
+                client,
+                f"/messages/reply/{token}/block?lang=en",
+                [("reason", "")],
+                form=f"/messages/reply/{token}?lang=en",
+            )
+            for _ in range(2)
         )
 
-        assert blocked.status_code == 303
+        assert blocked.status_code == clicked_again.status_code == 303
         [block] = session.exec(select(ContactBlock)).all()
         assert block.blocked_by_id is None
-        assert block.project_id == entry.id
+        assert block.project_id == contact_entry.id
         page = client.get(f"/messages/reply/{token}?lang=en")
         assert "This person can no longer write to this entry." in page.text
 
     def test_either_side_reports_abuse(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
-        sign_in(client, session, sender)
+        thread_id = write(session, contact_entry, contact_sender).thread.id
+        sign_in(client, session, contact_sender)
 
         reported = post_form(
             client,
@@ -399,32 +436,107 @@ class TestConversations:
         thread = session.get(ContactThread, thread_id)
         assert thread is not None
         assert thread.reported_at is not None
-        assert thread.reported_by_id == sender.id
+        assert thread.reported_by_id == contact_sender.id
 
     def test_strangers_and_bad_links_find_nothing(
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         other_contributor: User,
+        focal_point: User,
     ) -> None:
-        thread_id = write(session, entry, sender).thread.id
+        """Not even the entry's focal point: a private conversation."""
+        thread_id = write(session, contact_entry, contact_sender).thread.id
 
         visitor = client.get(f"/me/messages/{thread_id}", follow_redirects=False)
         bad_link = client.get("/messages/reply/" + "x" * 43)
-        sign_in(client, session, other_contributor)
-        stranger = client.get(f"/me/messages/{thread_id}")
-
         assert visitor.status_code == 303
         assert visitor.headers["location"].startswith("/login?next=")
         assert bad_link.status_code == 404
-        assert stranger.status_code == 404
+        for stranger in (other_contributor, focal_point):
+            sign_in(client, session, stranger)
+            assert client.get(f"/me/messages/{thread_id}").status_code == 404
+            mine = client.get("/me/messages?lang=en")
+            assert "Replicating your platform in Jordan" not in mine.text
+
+    def test_a_link_past_the_retention_period_has_expired(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+    ) -> None:
+        write(session, contact_entry, contact_sender)
+        token = team_token(session)
+        [first] = session.exec(select(ContactMessage)).all()
+        first.created_at -= timedelta(days=181)  # the default retention: 180
+        session.add(first)
+        session.commit()
+
+        page = client.get(f"/messages/reply/{token}?lang=en")
+
+        assert page.status_code == 404
+        assert "This link or token is invalid or has expired." in page.text
+
+    def test_the_sixth_follow_up_of_a_day_waits_with_a_clear_message(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+    ) -> None:
+        access = write(session, contact_entry, contact_sender)
+        for _ in range(5):
+            contact.reply(session, access=access, body="Any news?", settings=SETTINGS)
+        sign_in(client, session, contact_sender)
+        thread = f"/me/messages/{access.thread.id}"
+
+        refused = post_form(
+            client, f"{thread}/reply?lang=en", [("body", "And now?")], form=thread
+        )
+
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) > 23 * 3600
+        assert "You have sent 5 messages in this period" in refused.text
+        assert 'id="e-reply"' in refused.text
+        assert ">And now?</textarea>" in refused.text  # kept
+        assert len(outbox(session, kind=contact.FOLLOW_UP_KIND)) == 5 * 2
+
+    def test_a_follow_up_to_an_archived_entry_is_refused(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+    ) -> None:
+        thread_id = write(session, contact_entry, contact_sender).thread.id
+        contact_entry.status = ProjectStatus.ARCHIVED
+        session.add(contact_entry)
+        session.commit()
+        sign_in(client, session, contact_sender)
+        thread = f"/me/messages/{thread_id}?lang=en"
+
+        refused = post_form(
+            client,
+            f"/me/messages/{thread_id}/reply?lang=en",
+            [("body", "Hi")],
+            form=thread,
+        )
+
+        assert refused.status_code == 409
+        assert "This entry is not published." in refused.text
+        assert outbox(session, kind=contact.FOLLOW_UP_KIND) == []
 
     def test_a_button_without_its_csrf_token_changes_nothing(
-        self, client: TestClient, session: Session, entry: Project, sender: User
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
     ) -> None:
-        write(session, entry, sender)
+        write(session, contact_entry, contact_sender)
         token = team_token(session)
 
         refused = client.post(
@@ -440,15 +552,15 @@ class TestTheModeratorsLog:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         moderator: User,
     ) -> None:
-        access = write(session, entry, sender)
+        access = write(session, contact_entry, contact_sender)
         sign_in(client, session, moderator)
 
         before = client.get("/moderation/messages?lang=en")
-        contact.report_thread(
+        contact_measures.report_thread(
             session,
             access=access,
             reason="Spam",
@@ -470,17 +582,17 @@ class TestTheModeratorsLog:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        sender: User,
+        contact_entry: Project,
+        contact_sender: User,
         moderator: User,
     ) -> None:
-        write(session, entry, sender)
+        write(session, contact_entry, contact_sender)
         sign_in(client, session, moderator)
 
         suspended = post_form(
             client,
             "/moderation/messages/suspend?lang=en",
-            [("sender_id", str(sender.id)), ("reason", "Abuse"), ("page", "1")],
+            [("sender_id", str(contact_sender.id)), ("reason", "Abuse"), ("page", "1")],
             form="/moderation/messages?lang=en",
         )
 
@@ -491,12 +603,36 @@ class TestTheModeratorsLog:
         lifted = post_form(
             client,
             "/moderation/messages/lift?lang=en",
-            [("sender_id", str(sender.id))],
+            [("sender_id", str(contact_sender.id))],
             form="/moderation/messages?lang=en",
         )
         assert lifted.status_code == 303
         session.expire_all()
         assert session.exec(select(ContactBlock)).all() == []
+
+    def test_pages_link_to_each_other(
+        self,
+        client: TestClient,
+        session: Session,
+        contact_entry: Project,
+        contact_sender: User,
+        moderator: User,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr(contact_log, "LOG_PAGE_SIZE", 1)
+        write(session, contact_entry, contact_sender, subject="First")
+        write(session, contact_entry, contact_sender, subject="Second")
+        sign_in(client, session, moderator)
+
+        first = client.get("/moderation/messages?lang=en")
+        second = client.get("/moderation/messages?lang=en&page=2")
+
+        assert 'href="/moderation/messages?lang=en&amp;page=2" rel="next"' in first.text
+        assert 'rel="prev"' not in first.text
+        assert (
+            'href="/moderation/messages?lang=en&amp;page=1" rel="prev"' in second.text
+        )
+        assert "Page 2 of 2" in second.text
 
     @pytest.mark.parametrize("lang", ["ar", "en", "fr"])
     def test_only_moderators_open_it(

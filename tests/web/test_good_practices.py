@@ -3,59 +3,28 @@ and its feed, the entry's badge and citation, the sections leading the
 country and action-line pages, the dashboard's figure."""
 
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.config import Settings
 from app.models import GoodPractice, ModerationEvent, Project, ProjectStatus, User
-from app.schemas.good_practices import DesignationIn
-from app.services import designations
 from tests.factories import make_project, sign_in
+from tests.fixtures.good_practices import (
+    CITATION_AR,
+    CITATION_EN,
+    CITATION_FR,
+    designate_entry,
+    good_practice_flag,
+    withdraw_designation,
+)
 from tests.support.forms import post_form
 from tests.web.test_security_headers import assert_strict_page
-
-SETTINGS = Settings(environment="test")
-CITATION_EN = "Cut waiting times in rural clinics by half."
-CITATION_FR = "A réduit de moitié l’attente dans les dispensaires ruraux."
 
 
 def named(english: str) -> dict[str, str]:
     """A title in the test entries' original language (Arabic) and English."""
     return {"ar": "مبادرة تجريبية", "en": english}
-
-
-def designate(
-    session: Session, project: Project, moderator: User, **fields: Any
-) -> None:
-    data = {
-        "citation_en": CITATION_EN,
-        "citation_fr": CITATION_FR,
-        "year": 2025,
-        "framework": "WSIS Prize 2025",
-    } | fields
-    designations.designate(
-        session,
-        public_id=project.public_id,
-        moderator=moderator,
-        data=DesignationIn.model_validate(data),
-        settings=SETTINGS,
-    )
-
-
-def withdraw(session: Session, project: Project, moderator: User) -> None:
-    designations.withdraw(
-        session, public_id=project.public_id, moderator=moderator, reason="Closed."
-    )
-
-
-def good_practice_of(session: Session, project: Project) -> bool | None:
-    session.expire_all()
-    found = session.get(Project, project.id)
-    assert found is not None
-    return found.good_practice
 
 
 class TestDeskForms:
@@ -113,7 +82,7 @@ class TestDeskForms:
         assert "Good practice (2025, WSIS Prize 2025)" in page.text
         assert "Designated a good practice" in page.text  # the history line
         assert 'name="withdrawal_reason"' in page.text
-        assert good_practice_of(session, entry) is True
+        assert good_practice_flag(session, entry) is True
 
         withdrawn = post_form(
             client,
@@ -127,7 +96,7 @@ class TestDeskForms:
         assert "The good-practice designation is withdrawn." in page.text
         assert "Good-practice designation withdrawn" in page.text
         assert "The service closed." in page.text
-        assert good_practice_of(session, entry) is None
+        assert good_practice_flag(session, entry) is None
 
     def test_a_missing_citation_and_year_re_render_with_messages(
         self, client: TestClient, session: Session, moderator: User
@@ -155,13 +124,13 @@ class TestDeskForms:
         assert 'id="e-citation"' in no_citation.text
         assert 'value="Prix"' in no_citation.text
         assert '<html lang="fr"' in no_citation.text
-        assert good_practice_of(session, entry) is None
+        assert good_practice_flag(session, entry) is None
 
     def test_a_withdrawal_without_reason_re_renders(
         self, client: TestClient, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
         sign_in(client, session, moderator)
 
         response = post_form(
@@ -174,7 +143,7 @@ class TestDeskForms:
         assert response.status_code == 422
         assert 'id="e-withdrawal-reason"' in response.text
         assert '<html lang="ar" dir="rtl"' in response.text
-        assert good_practice_of(session, entry) is True
+        assert good_practice_flag(session, entry) is True
 
     def test_designating_twice_is_a_409_page(
         self, client: TestClient, session: Session, moderator: User
@@ -185,7 +154,7 @@ class TestDeskForms:
         token_page = client.get(review).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', token_page)
         assert token
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         response = client.post(
             f"/moderation/{entry.public_id}/good-practice",
@@ -207,7 +176,7 @@ class TestDeskForms:
         )
 
         assert response.status_code == 403
-        assert good_practice_of(session, entry) is None
+        assert good_practice_flag(session, entry) is None
 
     def test_a_contributor_cannot_post_the_form(
         self, client: TestClient, session: Session, contributor: User
@@ -226,7 +195,7 @@ class TestDeskForms:
         )
 
         assert response.status_code == 403
-        assert good_practice_of(session, entry) is None
+        assert good_practice_flag(session, entry) is None
         events = session.exec(select(ModerationEvent.action)).all()
         assert "designate_good_practice" not in events
 
@@ -243,13 +212,14 @@ class TestGoodPracticesPage:
             title=named("Egyptian farms"),
         )
         plain = make_project(session, title=named("Plain entry"))
-        designate(session, tunisian, moderator)
-        designate(
+        designate_entry(session, tunisian, moderator)
+        designate_entry(
             session,
             egyptian,
             moderator,
             year=2024,
             framework=None,
+            citation_ar=None,
             citation_en=None,
             citation_fr="Une référence pour la région.",
         )
@@ -333,7 +303,7 @@ class TestGoodPracticesPage:
         moderator: User,
         entries: dict[str, Project],
     ) -> None:
-        withdraw(session, entries["tn"], moderator)
+        withdraw_designation(session, entries["tn"], moderator)
 
         text = client.get("/good-practices?lang=en").text
         feed = client.get("/feeds/good-practices.atom").text
@@ -365,7 +335,7 @@ class TestEntryPage:
         self, client: TestClient, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         page = client.get(f"/projects/{entry.public_id}?lang=en")
 
@@ -375,25 +345,25 @@ class TestEntryPage:
         assert badge < page.text.index('class="entry-group"')
         assert CITATION_EN in page.text
 
-    def test_the_citation_falls_back_and_is_marked(
+    def test_the_citation_falls_back_to_the_original_language_and_is_marked(
         self, client: TestClient, session: Session, moderator: User
     ) -> None:
-        entry = make_project(session)
-        designate(session, entry, moderator, citation_fr=None)
+        entry = make_project(session)  # written in Arabic
+        designate_entry(session, entry, moderator, citation_fr=None)
 
         page = client.get(f"/projects/{entry.public_id}?lang=fr")
 
-        assert 'lang="en" dir="ltr">' + CITATION_EN in page.text
+        assert 'lang="ar" dir="rtl">' + CITATION_AR in page.text
         assert "good-practice-panel" in page.text
 
     def test_withdrawn_the_badge_is_gone(
         self, client: TestClient, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
         assert "good-practice-panel" in client.get(f"/projects/{entry.public_id}").text
 
-        withdraw(session, entry, moderator)
+        withdraw_designation(session, entry, moderator)
 
         page = client.get(f"/projects/{entry.public_id}?lang=en")
         assert "good-practice-panel" not in page.text
@@ -406,7 +376,7 @@ class TestLeadingSections:
     ) -> None:
         entry = make_project(session, title=named("Tunisian clinics"))
         make_project(session, countries=["EG"], title=named("Egyptian farms"))
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         page = client.get("/countries/TN?lang=en")
 
@@ -423,7 +393,7 @@ class TestLeadingSections:
         self, client: TestClient, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)  # C7.3
-        designate(session, entry, moderator)
+        designate_entry(session, entry, moderator)
 
         page = client.get("/action-lines/C7?lang=en")
         other = client.get("/action-lines/C4?lang=en")
@@ -440,8 +410,8 @@ class TestLeadingSections:
         self, client: TestClient, session: Session, moderator: User
     ) -> None:
         entry = make_project(session)
-        designate(session, entry, moderator)
-        withdraw(session, entry, moderator)
+        designate_entry(session, entry, moderator)
+        withdraw_designation(session, entry, moderator)
 
         assert 'id="good-practices-h"' not in client.get("/countries/TN").text
         assert 'id="good-practices-h"' not in client.get("/action-lines/C7").text
@@ -460,19 +430,19 @@ class TestDashboard:
         make_project(session)
         assert not any("good practice" in label for _n, label in self.figures(client))
 
-        designate(session, first, moderator)
-        designate(session, second, moderator)
+        designate_entry(session, first, moderator)
+        designate_entry(session, second, moderator)
 
         assert ("2", "good practices") in self.figures(client)
         assert ("1", "good practice") in self.figures(client, country="EG")
-        withdraw(session, second, moderator)
+        withdraw_designation(session, second, moderator)
         assert ("1", "good practice") in self.figures(client)
 
 
 def test_history_lines_come_in_order(session: Session, moderator: User) -> None:
     entry = make_project(session)
-    designate(session, entry, moderator)
-    withdraw(session, entry, moderator)
+    designate_entry(session, entry, moderator)
+    withdraw_designation(session, entry, moderator)
 
     actions = session.exec(
         select(ModerationEvent.action).order_by(col(ModerationEvent.id))

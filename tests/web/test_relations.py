@@ -1,6 +1,7 @@
 """Relations in the pages: the entry page's panel and badge (both ways, only
 once accepted), the team's page and its form, the answers, the moderators'
-list, and the dashboard's knowledge-flows matrix."""
+list, the public list of replicated entries and the dashboard's
+knowledge-flows matrix."""
 
 import re
 from typing import Any
@@ -9,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.config import Settings
 from app.i18n import translations
 from app.messages import REPLICATED_IN_COUNTRIES
 from app.models import (
@@ -20,14 +20,16 @@ from app.models import (
     RelationStatus,
     User,
 )
-from app.schemas.relations import RelationIn
-from app.services import relations
-from tests.factories import make_project, make_user, sign_in
-from tests.services.test_flows import contact
+from tests.factories import make_user, sign_in
+from tests.fixtures.relations import (
+    answer_relation,
+    make_contact_thread,
+    propose_relation,
+    relations_entry,
+)
 from tests.support.forms import post_form
 from tests.web.test_security_headers import assert_strict_page
 
-SETTINGS = Settings(environment="test")
 # The Arabic forms of "Replicated in {count} countries", in the catalog's
 # order (zero, one, two, 3-10, 100-102, 11-99).
 FORMS = {
@@ -43,46 +45,10 @@ FORMS = {
 }
 
 
-def entry_of(session: Session, owner: User, *, title: str, **overrides: Any) -> Project:
-    country = owner.country_iso2 or "TN"
-    return make_project(
-        session,
-        owner=owner,
-        title={"en": title, "ar": "مبادرة " + title},
-        original_language="en",
-        countries=[country],
-        **overrides,
-    )
-
-
 def propose(
     session: Session, by: User, here: Project, other: Project, relation: str
 ) -> int:
-    data = RelationIn(other=other.public_id, relation=relation)  # type: ignore[arg-type]
-    found = relations.propose(
-        session, public_id=here.public_id, data=data, by=by, settings=SETTINGS
-    )
-    return found.id
-
-
-@pytest.fixture
-def moroccan(session: Session) -> User:
-    return make_user(session, country="MA", full_name="Youssef")
-
-
-@pytest.fixture
-def jordanian(session: Session) -> User:
-    return make_user(session, country="JO", full_name="Rania")
-
-
-@pytest.fixture
-def telehealth(session: Session, moroccan: User) -> Project:
-    return entry_of(session, moroccan, title="Moroccan telehealth")
-
-
-@pytest.fixture
-def replica(session: Session, jordanian: User) -> Project:
-    return entry_of(session, jordanian, title="Jordanian telehealth")
+    return propose_relation(session, by, here, other, relation).id
 
 
 @pytest.fixture
@@ -109,29 +75,27 @@ class TestEntryPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
         relation_id = propose(
-            session, jordanian, replica, telehealth, "replicated_from"
+            session, jo_owner, jo_replica, ma_telehealth, "replicated_from"
         )
         assert (
-            relations_section(client.get(f"/projects/{telehealth.public_id}").text)
+            relations_section(client.get(f"/projects/{ma_telehealth.public_id}").text)
             == ""
         )
 
-        relations.accept(
-            session, relation_id=relation_id, by=moroccan, settings=SETTINGS
-        )
-        moroccan_page = client.get(f"/projects/{telehealth.public_id}?lang=en")
-        jordanian_page = client.get(f"/projects/{replica.public_id}?lang=en")
+        answer_relation(session, relation_id, "accept", ma_owner)
+        moroccan_page = client.get(f"/projects/{ma_telehealth.public_id}?lang=en")
+        jordanian_page = client.get(f"/projects/{jo_replica.public_id}?lang=en")
 
         assert_strict_page(moroccan_page)
         section = relations_section(moroccan_page.text)
         assert "<dt>Replicated in</dt>" in section
-        assert f'href="/projects/{replica.public_id}?lang=en"' in section
+        assert f'href="/projects/{jo_replica.public_id}?lang=en"' in section
         assert "Jordanian telehealth" in section
         assert "Jordan" in section
         assert "<dt>Replicated from</dt>" in relations_section(jordanian_page.text)
@@ -172,7 +136,7 @@ class TestEntryPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
+        ma_telehealth: Project,
         moderator: User,
         countries: int,
         arabic: str,
@@ -182,16 +146,14 @@ class TestEntryPage:
         codes = ["JO", "TN", "EG", "LB", "SA", "AE", "QA", "KW", "OM", "BH", "IQ"]
         for code in codes[:countries]:
             owner = make_user(session, country=code)
-            there = entry_of(session, owner, title=f"Replica in {code}")
+            there = relations_entry(session, owner, title=f"Replica in {code}")
             relation_id = propose(
-                session, moderator, there, telehealth, "replicated_from"
+                session, moderator, there, ma_telehealth, "replicated_from"
             )
-            relations.accept(
-                session, relation_id=relation_id, by=moderator, settings=SETTINGS
-            )
+            answer_relation(session, relation_id, "accept", moderator)
 
         def badge(lang: str) -> str:
-            text = client.get(f"/projects/{telehealth.public_id}?lang={lang}").text
+            text = client.get(f"/projects/{ma_telehealth.public_id}?lang={lang}").text
             found = re.search(r'<p class="badge replicated"><a [^>]*>(.*?)</a>', text)
             assert found, lang
             return re.sub(r"<span[^>]*></span>", "", found.group(1))
@@ -204,13 +166,13 @@ class TestEntryPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        propose(session, jordanian, replica, telehealth, "replicated_from")
+        propose(session, jo_owner, jo_replica, ma_telehealth, "replicated_from")
 
-        text = client.get(f"/projects/{telehealth.public_id}?lang=en").text
+        text = client.get(f"/projects/{ma_telehealth.public_id}?lang=en").text
 
         assert "Proposals waiting" not in text
         assert "Link to another entry" not in text
@@ -219,30 +181,30 @@ class TestEntryPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
         relation_id = propose(
-            session, jordanian, replica, telehealth, "replicated_from"
+            session, jo_owner, jo_replica, ma_telehealth, "replicated_from"
         )
-        sign_in(client, session, moroccan)
-        page = f"/projects/{telehealth.public_id}?lang=en"
+        sign_in(client, session, ma_owner)
+        page = f"/projects/{ma_telehealth.public_id}?lang=en"
 
         section = relations_section(client.get(page).text)
         assert "Proposals waiting for an answer" in section
         assert "Link to another entry" in section
         answered = post_form(
             client,
-            f"/projects/{telehealth.public_id}/relations/{relation_id}/accept?lang=en",
+            f"/projects/{ma_telehealth.public_id}/relations/{relation_id}/accept?lang=en",
             [("back", "entry")],
             form=page,
         )
 
         assert answered.status_code == 303
         assert answered.headers["location"] == (
-            f"/projects/{telehealth.public_id}?lang=en#relations"
+            f"/projects/{ma_telehealth.public_id}?lang=en#relations"
         )
         after = client.get(answered.headers["location"])
         assert "Relation accepted: both entries show it." in after.text
@@ -255,28 +217,28 @@ class TestEntryPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
         relation_id = propose(
-            session, jordanian, replica, telehealth, "replicated_from"
+            session, jo_owner, jo_replica, ma_telehealth, "replicated_from"
         )
-        sign_in(client, session, jordanian)
+        sign_in(client, session, jo_owner)
 
         refused = post_form(
             client,
-            f"/projects/{replica.public_id}/relations/{relation_id}/accept",
+            f"/projects/{jo_replica.public_id}/relations/{relation_id}/accept",
             [],
-            form=f"/projects/{replica.public_id}/relations",
+            form=f"/projects/{jo_replica.public_id}/relations",
         )
 
         assert refused.status_code == 403
         withdrawn = post_form(
             client,
-            f"/projects/{replica.public_id}/relations/{relation_id}/withdraw",
+            f"/projects/{jo_replica.public_id}/relations/{relation_id}/withdraw",
             [("back", "manage")],
-            form=f"/projects/{replica.public_id}/relations",
+            form=f"/projects/{jo_replica.public_id}/relations",
         )
         assert withdrawn.status_code == 303
 
@@ -284,18 +246,18 @@ class TestEntryPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
-        moroccan: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
+        ma_owner: User,
     ) -> None:
         relation_id = propose(
-            session, jordanian, replica, telehealth, "replicated_from"
+            session, jo_owner, jo_replica, ma_telehealth, "replicated_from"
         )
-        sign_in(client, session, moroccan)
+        sign_in(client, session, ma_owner)
 
         refused = client.post(
-            f"/projects/{telehealth.public_id}/relations/{relation_id}/accept",
+            f"/projects/{ma_telehealth.public_id}/relations/{relation_id}/accept",
             data={"back": "entry"},
         )
 
@@ -309,13 +271,13 @@ class TestTeamPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_owner: User,
     ) -> None:
-        draft = entry_of(
-            session, jordanian, title="New Jordanian entry", status=ProjectStatus.DRAFT
+        draft = relations_entry(
+            session, jo_owner, title="New Jordanian entry", status=ProjectStatus.DRAFT
         )
-        sign_in(client, session, jordanian)
+        sign_in(client, session, jo_owner)
         page = f"/projects/{draft.public_id}/relations?lang=ar"
         opened = client.get(page)
         assert opened.status_code == 200
@@ -327,7 +289,7 @@ class TestTeamPage:
             f"/projects/{draft.public_id}/relations?lang=ar",
             [
                 ("relation", "replicated_from"),
-                ("other", f"https://repo.example/projects/{telehealth.public_id}"),
+                ("other", f"https://repo.example/projects/{ma_telehealth.public_id}"),
                 ("note", "We adapted it for rural clinics."),
                 ("back", "manage"),
             ],
@@ -337,7 +299,7 @@ class TestTeamPage:
         assert posted.status_code == 303
         assert posted.headers["location"] == page
         stored = session.exec(select(ProjectRelation)).one()
-        assert (stored.source_id, stored.target_id) == (telehealth.id, draft.id)
+        assert (stored.source_id, stored.target_id) == (ma_telehealth.id, draft.id)
         waiting = client.get(page).text
         assert "Moroccan telehealth" in waiting
         assert "We adapted it for rural clinics." in waiting
@@ -352,17 +314,17 @@ class TestTeamPage:
         self,
         client: TestClient,
         session: Session,
-        replica: Project,
-        jordanian: User,
+        jo_replica: Project,
+        jo_owner: User,
         other: str,
         message: str,
     ) -> None:
-        sign_in(client, session, jordanian)
-        page = f"/projects/{replica.public_id}/relations?lang=en"
+        sign_in(client, session, jo_owner)
+        page = f"/projects/{jo_replica.public_id}/relations?lang=en"
 
         posted = post_form(
             client,
-            f"/projects/{replica.public_id}/relations?lang=en",
+            f"/projects/{jo_replica.public_id}/relations?lang=en",
             [("relation", "replicated_from"), ("other", other)],
             form=page,
         )
@@ -380,18 +342,18 @@ class TestTeamPage:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
     ) -> None:
-        propose(session, jordanian, replica, telehealth, "replicated_from")
-        sign_in(client, session, jordanian)
-        page = f"/projects/{replica.public_id}/relations?lang=fr"
+        propose(session, jo_owner, jo_replica, ma_telehealth, "replicated_from")
+        sign_in(client, session, jo_owner)
+        page = f"/projects/{jo_replica.public_id}/relations?lang=fr"
 
         posted = post_form(
             client,
-            f"/projects/{replica.public_id}/relations?lang=fr",
-            [("relation", "replicated_from"), ("other", telehealth.public_id)],
+            f"/projects/{jo_replica.public_id}/relations?lang=fr",
+            [("relation", "replicated_from"), ("other", ma_telehealth.public_id)],
             form=page,
         )
 
@@ -399,13 +361,13 @@ class TestTeamPage:
         assert '<html lang="fr"' in posted.text
 
     def test_only_the_team_opens_it(
-        self, client: TestClient, session: Session, replica: Project
+        self, client: TestClient, session: Session, jo_replica: Project
     ) -> None:
         anonymous = client.get(
-            f"/projects/{replica.public_id}/relations", follow_redirects=False
+            f"/projects/{jo_replica.public_id}/relations", follow_redirects=False
         )
         sign_in(client, session, make_user(session, country="JO"))
-        outsider = client.get(f"/projects/{replica.public_id}/relations")
+        outsider = client.get(f"/projects/{jo_replica.public_id}/relations")
 
         assert anonymous.status_code == 303
         assert outsider.status_code == 403
@@ -416,13 +378,13 @@ class TestModeratorsList:
         self,
         client: TestClient,
         session: Session,
-        telehealth: Project,
-        replica: Project,
-        jordanian: User,
+        ma_telehealth: Project,
+        jo_replica: Project,
+        jo_owner: User,
         moderator: User,
     ) -> None:
         relation_id = propose(
-            session, jordanian, replica, telehealth, "replicated_from"
+            session, jo_owner, jo_replica, ma_telehealth, "replicated_from"
         )
         sign_in(client, session, moderator)
 
@@ -445,21 +407,25 @@ class TestModeratorsList:
         assert stored.status == RelationStatus.ACCEPTED
 
     def test_others_may_not_open_it(
-        self, client: TestClient, session: Session, jordanian: User
+        self, client: TestClient, session: Session, jo_owner: User
     ) -> None:
-        sign_in(client, session, jordanian)
+        sign_in(client, session, jo_owner)
 
         assert client.get("/moderation/relations").status_code == 403
 
 
 class TestKnowledgeFlowsMatrix:
     def test_the_dashboard_draws_the_pairs_shown_only(
-        self, client: TestClient, session: Session, telehealth: Project
+        self, client: TestClient, session: Session, ma_telehealth: Project
     ) -> None:
         for _ in range(3):
-            contact(session, make_user(session, country="JO"), telehealth, country="JO")
+            make_contact_thread(
+                session, make_user(session, country="JO"), ma_telehealth, country="JO"
+            )
         for _ in range(2):
-            contact(session, make_user(session, country="EG"), telehealth, country="EG")
+            make_contact_thread(
+                session, make_user(session, country="EG"), ma_telehealth, country="EG"
+            )
 
         page = client.get("/dashboard?lang=fr")
 
@@ -475,9 +441,160 @@ class TestKnowledgeFlowsMatrix:
         assert " style=" not in page.text.split("<main", 1)[1]
 
     def test_no_matrix_without_a_pair_to_show(
-        self, client: TestClient, session: Session, telehealth: Project
+        self, client: TestClient, session: Session, ma_telehealth: Project
     ) -> None:
         for _ in range(2):
-            contact(session, make_user(session, country="JO"), telehealth, country="JO")
+            make_contact_thread(
+                session, make_user(session, country="JO"), ma_telehealth, country="JO"
+            )
 
         assert "flows-matrix" not in client.get("/dashboard").text
+
+    def test_one_contact_is_not_added_to_two_public_relations(
+        self,
+        client: TestClient,
+        session: Session,
+        ma_telehealth: Project,
+        jo_owner: User,
+        moderator: User,
+    ) -> None:
+        for title in ("First", "Second"):
+            there = relations_entry(session, jo_owner, title=title)
+            relation_id = propose(
+                session, moderator, there, ma_telehealth, "replicated_from"
+            )
+            answer_relation(session, relation_id, "accept", moderator)
+        make_contact_thread(
+            session, make_user(session, country="JO"), ma_telehealth, country="JO"
+        )
+
+        page = client.get("/dashboard?lang=en")
+
+        assert "flows-matrix" not in page.text
+
+
+def replicated(session: Session, source: Project, moderator: User, *codes: str) -> None:
+    """`source` accepted as replicated in one new entry of each of `codes`."""
+    for code in codes:
+        owner = make_user(session, country=code)
+        there = relations_entry(session, owner, title=f"Replica in {code}")
+        relation_id = propose(session, moderator, there, source, "replicated_from")
+        answer_relation(session, relation_id, "accept", moderator)
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The replications table's rows, as the text of their cells."""
+    body = re.search(r"<tbody>(.*?)</tbody>", text, re.S)
+    assert body, "no table"
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    ]
+
+
+class TestReplicationsPage:
+    def test_lists_the_replicated_entries_most_countries_first(
+        self,
+        client: TestClient,
+        session: Session,
+        ma_owner: User,
+        ma_telehealth: Project,
+        moderator: User,
+    ) -> None:
+        once = relations_entry(session, ma_owner, title="Moroccan e-learning")
+        replicated(session, once, moderator, "JO")
+        replicated(session, ma_telehealth, moderator, "TN", "EG")
+
+        page = client.get("/replications?lang=en")
+
+        assert page.status_code == 200
+        assert_strict_page(page)
+        assert "<h1>" in page.text
+        assert "Entries replicated in other countries" in page.text
+        rows = table_rows(page.text)
+        assert [row[:4] for row in rows] == [
+            ["Moroccan telehealth", "Morocco", "2", "Egypt, Tunisia"],
+            ["Moroccan e-learning", "Morocco", "1", "Jordan"],
+        ]
+        assert f'href="/projects/{ma_telehealth.public_id}?lang=en"' in page.text
+        assert 'aria-sort="descending">Number of countries' in page.text
+        assert 'href="/replications?sort=newest&amp;lang=en"' in page.text
+        assert " style=" not in page.text.split("<main", 1)[1]
+
+    def test_sorts_the_newest_first(
+        self,
+        client: TestClient,
+        session: Session,
+        ma_owner: User,
+        ma_telehealth: Project,
+        moderator: User,
+    ) -> None:
+        newer = relations_entry(session, ma_owner, title="Moroccan e-learning")
+        replicated(session, ma_telehealth, moderator, "TN", "EG")
+        replicated(session, newer, moderator, "JO")
+
+        page = client.get("/replications?sort=newest&lang=fr")
+
+        assert [row[0] for row in table_rows(page.text)] == [
+            "Moroccan e-learning",
+            "Moroccan telehealth",
+        ]
+        assert '<html lang="fr"' in page.text
+        assert 'href="/replications?sort=newest&amp;lang=fr" aria-current="true"' in (
+            page.text
+        )
+
+    @pytest.mark.parametrize("lang", ["ar", "en", "fr"])
+    def test_says_when_there_is_none(self, client: TestClient, lang: str) -> None:
+        page = client.get(f"/replications?lang={lang}")
+
+        assert page.status_code == 200
+        assert "<table" not in page.text
+        assert "replications-table" not in page.text
+
+    def test_a_wrong_order_or_page_is_refused(self, client: TestClient) -> None:
+        assert client.get("/replications?sort=colour").status_code == 422
+        assert client.get("/replications?page=0").status_code == 422
+
+    def test_pages_through_them(
+        self,
+        client: TestClient,
+        session: Session,
+        moderator: User,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setattr("app.web.replications.PAGE_SIZE", 1)
+        for title in ("First", "Second"):
+            source = relations_entry(
+                session, make_user(session, country="MA"), title=title
+            )
+            replicated(session, source, moderator, "JO")
+
+        first = client.get("/replications?lang=en")
+        second = client.get("/replications?page=2&lang=en")
+
+        assert len(table_rows(first.text)) == 1
+        following = "/replications?sort=replications&amp;page=2&amp;lang=en"
+        assert f'<a href="{following}" rel="next">' in first.text
+        assert len(table_rows(second.text)) == 1
+        assert table_rows(first.text) != table_rows(second.text)
+
+    def test_the_entry_badge_links_to_it(
+        self,
+        client: TestClient,
+        session: Session,
+        ma_telehealth: Project,
+        moderator: User,
+    ) -> None:
+        replicated(session, ma_telehealth, moderator, "JO")
+
+        text = client.get(f"/projects/{ma_telehealth.public_id}?lang=en").text
+
+        assert re.search(
+            r'<p class="badge replicated">.*<a class="replicated-all" '
+            r'href="/replications\?lang=en">',
+            text,
+        )

@@ -9,51 +9,35 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import OutboxMessage, Project, User
-from app.models.exchange import ProblemKind, ProblemReport, ReportStatus
-from app.schemas.reports import ReportIn
-from app.services import reports
-from tests.factories import make_project, make_user, sign_in
-from tests.services.test_reports import SETTINGS
+from app.models.exchange import ProblemKind, ReportStatus
+from tests.factories import sign_in
+from tests.fixtures.reports import file_report, stored_reports
 from tests.support.forms import post_form
 
 
-@pytest.fixture
-def entry(session: Session, contributor: User) -> Project:
-    return make_project(session, owner=contributor)
-
-
-@pytest.fixture
-def reader(session: Session) -> User:
-    return make_user(
-        session, country="EG", full_name="Omar Reader", email="omar@example.org"
-    )
-
-
-def stored_reports(session: Session) -> list[ProblemReport]:
-    session.expire_all()
-    return list(session.exec(select(ProblemReport)).all())
-
-
 def reported(session: Session, entry: Project, reader: User) -> int:
-    found = reports.report_problem(
+    """A duplicate reported with `entry`: the report's id."""
+    found = file_report(
         session,
-        public_id=entry.public_id,
-        reporter=reader,
-        data=ReportIn(kind=ProblemKind.DUPLICATE, details="Same as another entry."),
-        settings=SETTINGS,
+        entry,
+        reader,
+        kind=ProblemKind.DUPLICATE,
+        details="Same as another entry.",
     )
     return found.id
 
 
 class TestTheEntryPagePanel:
     def test_a_visitor_is_asked_to_sign_in(
-        self, client: TestClient, entry: Project
+        self, client: TestClient, report_entry: Project
     ) -> None:
-        page = client.get(f"/projects/{entry.public_id}?lang=en")
+        page = client.get(f"/projects/{report_entry.public_id}?lang=en")
 
         assert page.status_code == 200
         assert "Report a problem with this entry" in page.text
-        login = "/login?" + urlencode({"next": f"/projects/{entry.public_id}?lang=en"})
+        login = "/login?" + urlencode(
+            {"next": f"/projects/{report_entry.public_id}?lang=en"}
+        )
         assert f'href="{login.replace("&", "&amp;")}"' in page.text
         assert 'name="kind"' not in page.text
 
@@ -62,18 +46,21 @@ class TestTheEntryPagePanel:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         lang: str,
     ) -> None:
-        sign_in(client, session, reader)
+        sign_in(client, session, report_reader)
 
-        page = client.get(f"/projects/{entry.public_id}?lang={lang}")
+        page = client.get(f"/projects/{report_entry.public_id}?lang={lang}")
 
         assert page.status_code == 200
         assert f'<html lang="{lang}"' in page.text
         assert "<details>" in page.text
-        assert f'action="/projects/{entry.public_id}/reports?lang={lang}"' in page.text
+        assert (
+            f'action="/projects/{report_entry.public_id}/reports?lang={lang}"'
+            in page.text
+        )
         for kind in ProblemKind:
             assert f'name="kind" value="{kind.value}"' in page.text
         assert 'name="details"' in page.text
@@ -83,14 +70,14 @@ class TestTheEntryPagePanel:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         contributor: User,
     ) -> None:
-        reported(session, entry, reader)
+        reported(session, report_entry, report_reader)
         sign_in(client, session, contributor)
 
-        page = client.get(f"/projects/{entry.public_id}?lang=en")
+        page = client.get(f"/projects/{report_entry.public_id}?lang=en")
 
         assert "1 reported problem with this entry waits" in page.text
 
@@ -100,17 +87,17 @@ class TestReportForm:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         contributor: User,
         moderator: User,
     ) -> None:
-        sign_in(client, session, reader)
-        here = f"/projects/{entry.public_id}?lang=en"
+        sign_in(client, session, report_reader)
+        here = f"/projects/{report_entry.public_id}?lang=en"
 
         response = post_form(
             client,
-            f"/projects/{entry.public_id}/reports?lang=en",
+            f"/projects/{report_entry.public_id}/reports?lang=en",
             [("kind", "broken_link"), ("details", "The site is down.\nSince May.")],
             form=here,
         )
@@ -120,22 +107,26 @@ class TestReportForm:
         (stored,) = stored_reports(session)
         assert stored.kind == ProblemKind.BROKEN_LINK
         assert stored.details == "The site is down.\nSince May."
-        assert stored.reporter_id == reader.id
+        assert stored.reporter_id == report_reader.id
         mailed = set(session.exec(select(OutboxMessage.to_email)).all())
         assert {contributor.email, moderator.email} <= mailed
         confirmed = client.get(response.headers["location"])
         assert "the entry&#39;s team and the moderators are told" in confirmed.text
 
     def test_a_missing_kind_comes_back_422_with_what_was_typed(
-        self, client: TestClient, session: Session, entry: Project, reader: User
+        self,
+        client: TestClient,
+        session: Session,
+        report_entry: Project,
+        report_reader: User,
     ) -> None:
-        sign_in(client, session, reader)
+        sign_in(client, session, report_reader)
 
         response = post_form(
             client,
-            f"/projects/{entry.public_id}/reports?lang=fr",
+            f"/projects/{report_entry.public_id}/reports?lang=fr",
             [("details", "Texte à garder")],
-            form=f"/projects/{entry.public_id}?lang=fr",
+            form=f"/projects/{report_entry.public_id}?lang=fr",
         )
 
         assert response.status_code == 422
@@ -146,15 +137,19 @@ class TestReportForm:
         assert stored_reports(session) == []
 
     def test_details_too_long_come_back_next_to_their_box(
-        self, client: TestClient, session: Session, entry: Project, reader: User
+        self,
+        client: TestClient,
+        session: Session,
+        report_entry: Project,
+        report_reader: User,
     ) -> None:
-        sign_in(client, session, reader)
+        sign_in(client, session, report_reader)
 
         response = post_form(
             client,
-            f"/projects/{entry.public_id}/reports?lang=en",
+            f"/projects/{report_entry.public_id}/reports?lang=en",
             [("kind", "wrong"), ("details", "x" * 2001)],
-            form=f"/projects/{entry.public_id}/report?lang=en",
+            form=f"/projects/{report_entry.public_id}/report?lang=en",
         )
 
         assert response.status_code == 422
@@ -163,12 +158,16 @@ class TestReportForm:
         assert re.search(r'value="wrong" checked', response.text)
 
     def test_a_post_without_its_token_is_refused(
-        self, client: TestClient, session: Session, entry: Project, reader: User
+        self,
+        client: TestClient,
+        session: Session,
+        report_entry: Project,
+        report_reader: User,
     ) -> None:
-        sign_in(client, session, reader)
+        sign_in(client, session, report_reader)
 
         response = client.post(
-            f"/projects/{entry.public_id}/reports",
+            f"/projects/{report_entry.public_id}/reports",
             data={"kind": "wrong", "csrf_token": "forged"},
             follow_redirects=False,
         )
@@ -177,10 +176,10 @@ class TestReportForm:
         assert stored_reports(session) == []
 
     def test_a_visitor_posting_is_sent_to_sign_in(
-        self, client: TestClient, entry: Project
+        self, client: TestClient, report_entry: Project
     ) -> None:
         response = client.post(
-            f"/projects/{entry.public_id}/reports",
+            f"/projects/{report_entry.public_id}/reports",
             data={"kind": "wrong"},
             follow_redirects=False,
         )
@@ -194,21 +193,21 @@ class TestTheDeskPages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        report_id = reported(session, entry, reader)
+        report_id = reported(session, report_entry, report_reader)
         sign_in(client, session, moderator)
 
         page = client.get("/moderation/reports?lang=en")
 
         assert page.status_code == 200
         assert f'href="/moderation/reports/{report_id}?lang=en"' in page.text
-        assert f'href="/projects/{entry.public_id}?lang=en"' in page.text
+        assert f'href="/projects/{report_entry.public_id}?lang=en"' in page.text
         assert "Duplicate of another entry" in page.text
-        assert "Omar Reader" in page.text
-        assert reader.email not in page.text
+        assert "Rania Reader" in page.text
+        assert report_reader.email not in page.text
         assert "style=" not in page.text
 
     @pytest.mark.parametrize("lang", ["ar", "en", "fr"])
@@ -216,12 +215,12 @@ class TestTheDeskPages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
         lang: str,
     ) -> None:
-        report_id = reported(session, entry, reader)
+        report_id = reported(session, report_entry, report_reader)
         sign_in(client, session, moderator)
 
         listing = client.get(f"/moderation/reports?lang={lang}")
@@ -235,11 +234,11 @@ class TestTheDeskPages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        report_id = reported(session, entry, reader)
+        report_id = reported(session, report_entry, report_reader)
         sign_in(client, session, moderator)
         detail = f"/moderation/reports/{report_id}?lang=en"
 
@@ -269,11 +268,11 @@ class TestTheDeskPages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        report_id = reported(session, entry, reader)
+        report_id = reported(session, report_entry, report_reader)
         sign_in(client, session, moderator)
 
         response = post_form(
@@ -291,11 +290,11 @@ class TestTheDeskPages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         moderator: User,
     ) -> None:
-        report_id = reported(session, entry, reader)
+        report_id = reported(session, report_entry, report_reader)
         sign_in(client, session, moderator)
         form = f"/moderation/reports/{report_id}?lang=en"
         close = f"/moderation/reports/{report_id}/close?lang=en"
@@ -315,11 +314,11 @@ class TestTheDeskPages:
         self,
         client: TestClient,
         session: Session,
-        entry: Project,
-        reader: User,
+        report_entry: Project,
+        report_reader: User,
         contributor: User,
     ) -> None:
-        report_id = reported(session, entry, reader)
+        report_id = reported(session, report_entry, report_reader)
 
         anonymous = client.get("/moderation/reports", follow_redirects=False)
         sign_in(client, session, contributor)

@@ -167,6 +167,37 @@ class TestSignedInPages:
         assert colours.headers["cache-control"] == "public, max-age=3600"
 
 
+class TestAddressesThatCarryASecret:
+    """The team's link to a conversation, an unsubscribe link and a private
+    feed carry their secret in the path: not indexed, not cached, and sent as
+    a Referer to no other site (same-origin: the pages' own forms still post
+    with their origin, which the CSRF check wants)."""
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/messages/reply/not-a-real-token",
+            "/alerts/unsubscribe/not-a-real-token",
+            "/feeds/saved/1-not-a-real-token.atom",
+        ],
+    )
+    def test_secret_paths_leak_nowhere(self, client: TestClient, path: str) -> None:
+        response = client.get(path)
+
+        assert response.status_code in (400, 404, 422)  # a token it does not know
+        assert response.headers["referrer-policy"] == "same-origin"
+        assert response.headers["x-robots-tag"] == "noindex, nofollow"
+        assert response.headers["cache-control"] == "no-store"
+
+    def test_other_pages_keep_the_usual_referrer_policy(
+        self, client: TestClient
+    ) -> None:
+        response = client.get("/good-practices")
+
+        assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "x-robots-tag" not in response.headers
+
+
 class TestApiAnswers:
     def test_visitor_gets_json_that_loads_nothing(self, client: TestClient) -> None:
         response = client.get("/api/v1/sdgs")
