@@ -473,7 +473,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _allow_actions(OLD_ACTIONS)  # fails while the history holds designations
+    _refuse_if_designations_in_history()
+    _allow_actions(OLD_ACTIONS)
     _unwatch_offers()
     for column in ("good_practice", "offer_note_fr", "offer_note_en", "offer_note_ar"):
         op.drop_column("project", column)
@@ -521,6 +522,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_saved_search_user_id"))
 
     op.drop_table("saved_search")
+
+
+def _refuse_if_designations_in_history() -> None:
+    """The history is append-only: events of the two new actions cannot be
+    deleted, so the older constraint cannot hold them. Say so plainly."""
+    listed = ", ".join(f"'{a}'" for a in NEW_ACTIONS[len(OLD_ACTIONS) :])
+    found = (
+        op.get_bind()
+        .execute(
+            sa.text(f"SELECT count(*) FROM moderation_event WHERE action IN ({listed})")
+        )
+        .scalar_one()
+    )
+    if found:
+        raise RuntimeError(
+            f"{found} good-practice designation events are in the moderation "
+            "history, which is append-only: this migration cannot be undone"
+        )
 
 
 def _allow_actions(actions: Sequence[str]) -> None:

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -83,11 +84,25 @@ def row_counts(url: str) -> dict[str, int]:
     return counts
 
 
+class TestKnowledgeExchangeMigration:
+    def test_it_is_not_undone_while_the_history_holds_designations(
+        self, empty_database: str
+    ) -> None:
+        build_template(empty_database, demo=True)  # the demo designates four
+        before = row_counts(empty_database)
+
+        with pytest.raises(RuntimeError, match="append-only"):
+            migrate.downgrade(empty_database, "0e1f2a3b4c5d")
+
+        assert row_counts(empty_database) == before
+        assert schema_differences(empty_database) == []
+
+
 class TestMigrationsKeepData:
     def test_rebuilding_the_project_table_loses_no_linked_rows(
         self, empty_database: str
     ) -> None:
-        build_template(empty_database, demo=True)
+        build_template(empty_database, demo=True, exchange=False)
         before = row_counts(empty_database)
         assert before["project_country"] > 0
 
@@ -102,7 +117,7 @@ class TestMigrationsKeepData:
     def test_search_documents_are_refolded_without_the_arabic_article(
         self, empty_database: str
     ) -> None:
-        build_template(empty_database, demo=True)
+        build_template(empty_database, demo=True, exchange=False)
         migrate.downgrade(empty_database, FULL_TEXT_SEARCH)
         engine = make_engine(empty_database)
         with engine.begin() as connection:
@@ -124,7 +139,7 @@ class TestMigrationsKeepData:
     def test_search_documents_are_refolded_for_look_alikes_and_prefixes(
         self, empty_database: str
     ) -> None:
-        build_template(empty_database, demo=True)
+        build_template(empty_database, demo=True, exchange=False)
         migrate.downgrade(empty_database, CATALOG_CHANGE_LOG)
         engine = make_engine(empty_database)
         with engine.begin() as connection:
@@ -151,7 +166,7 @@ class TestMigrationsKeepData:
     def test_search_documents_are_indexed_by_field_with_their_stems(
         self, empty_database: str
     ) -> None:
-        build_template(empty_database, demo=True)
+        build_template(empty_database, demo=True, exchange=False)
         migrate.downgrade(empty_database, LOOK_ALIKES_REFOLD)
         engine = make_engine(empty_database)
         with engine.begin() as connection:

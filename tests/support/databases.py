@@ -74,15 +74,17 @@ def clone_database(template_url: str, directory: Path, server_url: str | None) -
     return create_postgres_database(server_url, name, template=template)
 
 
-def build_template(url: str, *, demo: bool) -> None:
-    """Migrate to head, load the taxonomies and, if asked, the demo projects."""
+def build_template(url: str, *, demo: bool, exchange: bool = True) -> None:
+    """Migrate to head, load the taxonomies and, if asked, the demo projects
+    (with their good practices and relations unless `exchange` is False)."""
     migrate.upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
         load_taxonomies(session)
         if demo:
             load_demo(session)
-            load_exchange(session)
+            if exchange:
+                load_exchange(session)
     engine.dispose()
 
 
