@@ -261,12 +261,22 @@ def designation_of(
 # --- the public lists -------------------------------------------------------------
 
 
+def _designated_ids(session: Session, filters: ProjectFilters) -> list[int]:
+    """The published good practices matching the catalog's `filters`, from
+    the catalog index (the `good_practice` filter): a few ids, where the same
+    question in SQL reads every published entry."""
+    snap = catalog_index.snapshot(session)
+    chosen = filters.model_copy(update={"good_practice": [True]})
+    sets = catalog_index.filter_sets(session, snap, chosen)
+    return list(catalog_index.intersection(snap, sets))
+
+
 def _in_force(session: Session, filters: GoodPracticeFilters) -> list[object]:
     """The conditions: in force, of a published entry matching the catalog's
     filters, designated in one of the years asked for."""
     conditions: list[object] = [
         col(GoodPractice.withdrawn_at).is_(None),
-        col(GoodPractice.project_id).in_(catalog.matching_ids(session, filters)),
+        col(GoodPractice.project_id).in_(_designated_ids(session, filters)),
     ]
     if filters.year:
         conditions.append(col(GoodPractice.year).in_(filters.year))
@@ -307,9 +317,12 @@ def designation_years(session: Session) -> list[int]:
     return list(
         session.exec(
             select(GoodPractice.year)
-            .join(Project, col(Project.id) == col(GoodPractice.project_id))
             .where(col(GoodPractice.withdrawn_at).is_(None))
-            .where(projects.public_condition())
+            .where(
+                col(GoodPractice.project_id).in_(
+                    _designated_ids(session, ProjectFilters())
+                )
+            )
             .distinct()
             .order_by(col(GoodPractice.year).desc())
         ).all()
@@ -319,10 +332,4 @@ def designation_years(session: Session) -> list[int]:
 def count_good_practices(session: Session, *, filters: ProjectFilters) -> int:
     """Published good practices among the entries matching `filters` (from the
     catalog index, like the dashboard's other figures)."""
-    snap = catalog_index.snapshot(session)
-    chosen = filters.model_copy(update={"good_practice": [True]})
-    return len(
-        catalog_index.intersection(
-            snap, catalog_index.filter_sets(session, snap, chosen)
-        )
-    )
+    return len(_designated_ids(session, filters))

@@ -14,18 +14,12 @@ two published entries.
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from pyroaring import BitMap
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.models import (
-    ContactThread,
-    Project,
-    ProjectRelation,
-    ProjectStatus,
-    RelationStatus,
-)
+from app.models import ContactThread, Project, ProjectRelation, RelationStatus
 from app.schemas.relations import FlowCountry, KnowledgeFlow, KnowledgeFlows
 from app.services import catalog_index
 
@@ -39,41 +33,48 @@ def _pair(first: str | None, second: str | None) -> Pair | None:
     return (first, second) if first < second else (second, first)
 
 
-def _contacts(session: Session) -> Counter[Pair]:
+def _contacts(session: Session, published: BitMap) -> Counter[Pair]:
     """Contact threads with published entries, by (the sender's country, the
-    entry's home country)."""
-    entry_country = col(Project.home_country_iso2)
+    entry's home country). Each thread finds its entry by primary key and the
+    catalog index says which are published: a status condition in SQL would
+    have SQLite read every published entry instead (300 ms at 100,000)."""
     rows = session.exec(
-        select(ContactThread.sender_country_iso2, entry_country, func.count())
+        select(
+            ContactThread.project_id,
+            ContactThread.sender_country_iso2,
+            Project.home_country_iso2,
+        )
         .join(Project, col(Project.id) == ContactThread.project_id)
-        .where(col(Project.status) == ProjectStatus.APPROVED)
         .where(col(ContactThread.sender_country_iso2).is_not(None))
-        .where(entry_country.is_not(None))
-        .where(col(ContactThread.sender_country_iso2) != entry_country)
-        .group_by(col(ContactThread.sender_country_iso2), entry_country)
     ).all()
-    return _by_pair(rows)
+    return _by_pair(
+        [(sender, home, 1) for pid, sender, home in rows if pid in published]
+    )
 
 
-def _relations(session: Session) -> Counter[Pair]:
-    """Accepted relations between published entries of two countries."""
+def _relations(session: Session, published: BitMap) -> Counter[Pair]:
+    """Accepted relations between published entries of two countries (the
+    entries found as in `_contacts`)."""
     source, target = aliased(Project, name="source"), aliased(Project, name="target")
     rows = session.exec(
         select(
-            col(source.home_country_iso2), col(target.home_country_iso2), func.count()
+            ProjectRelation.source_id,
+            ProjectRelation.target_id,
+            col(source.home_country_iso2),
+            col(target.home_country_iso2),
         )
         .select_from(ProjectRelation)
         .join(source, col(source.id) == ProjectRelation.source_id)
         .join(target, col(target.id) == ProjectRelation.target_id)
         .where(col(ProjectRelation.status) == RelationStatus.ACCEPTED)
-        .where(col(source.status) == ProjectStatus.APPROVED)
-        .where(col(target.status) == ProjectStatus.APPROVED)
-        .where(col(source.home_country_iso2).is_not(None))
-        .where(col(target.home_country_iso2).is_not(None))
-        .where(col(source.home_country_iso2) != col(target.home_country_iso2))
-        .group_by(col(source.home_country_iso2), col(target.home_country_iso2))
     ).all()
-    return _by_pair(rows)
+    return _by_pair(
+        [
+            (first, second, 1)
+            for source_id, target_id, first, second in rows
+            if source_id in published and target_id in published
+        ]
+    )
 
 
 def _by_pair(rows: Sequence[tuple[str | None, str | None, int]]) -> Counter[Pair]:
@@ -105,8 +106,13 @@ def knowledge_flows(
     """The pairs shown (`shown_totals`), most first, and their countries (only
     those of a shown pair, by code) named in `locale`."""
     threshold = settings.knowledge_flow_threshold
-    shown = shown_totals(_contacts(session), _relations(session), threshold)
-    names = catalog_index.snapshot(session).terms.names(locale)["country"]
+    snap = catalog_index.snapshot(session)
+    contacts, relations = (
+        _contacts(session, snap.approved),
+        _relations(session, snap.approved),
+    )
+    shown = shown_totals(contacts, relations, threshold)
+    names = snap.terms.names(locale)["country"]
     codes = sorted({code for pair, _total in shown for code in pair})
     return KnowledgeFlows(
         threshold=threshold,
