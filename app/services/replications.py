@@ -2,7 +2,7 @@
 (accepted "replicated in" relations to published entries), and the listing
 of replicated entries sorted by it."""
 
-from sqlalchemy import ColumnElement, distinct, func
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -14,7 +14,7 @@ from app.models import (
     RelationStatus,
 )
 from app.schemas.relations import ReplicatedEntry, ReplicatedPage, ReplicatedParams
-from app.services import projects, records
+from app.services import catalog_index, records
 
 REPLICA = aliased(Project, name="replica")
 
@@ -58,33 +58,50 @@ def _replicated_entry(entry: Project, replicated_in: list[str]) -> ReplicatedEnt
     )
 
 
+def _replicas_by_entry(session: Session) -> dict[int, set[str]]:
+    """Published entry id -> the home countries of the published entries it
+    was accepted as replicated in. The relations find their replicas by
+    primary key and the catalog index says which entries are published: a
+    status condition in SQL would have SQLite read every published entry
+    (250 ms at 100,000)."""
+    published = catalog_index.snapshot(session).approved
+    rows = session.exec(
+        select(
+            ProjectRelation.source_id,
+            ProjectRelation.target_id,
+            REPLICA.home_country_iso2,
+        )
+        .join(REPLICA, col(REPLICA.id) == ProjectRelation.target_id)
+        .where(col(ProjectRelation.kind) == RelationKind.REPLICATED_IN)
+        .where(col(ProjectRelation.status) == RelationStatus.ACCEPTED)
+        .where(col(REPLICA.home_country_iso2).is_not(None))
+    ).all()
+    found: dict[int, set[str]] = {}
+    for source_id, target_id, country in rows:
+        if source_id in published and target_id in published:
+            found.setdefault(source_id, set()).add(str(country))
+    return found
+
+
 def replicated_entries(session: Session, *, params: ReplicatedParams) -> ReplicatedPage:
     """Published entries replicated in at least one country, with the figure;
     sorted by it (most first) or by publication (newest first)."""
-    figure = func.count(distinct(col(REPLICA.home_country_iso2))).label("countries")
-    grouped = (
-        select(ProjectRelation.source_id, figure)
-        .join(REPLICA, col(REPLICA.id) == ProjectRelation.target_id)
-        .join(Project, col(Project.id) == ProjectRelation.source_id)
-        .where(*_replicated())
-        .where(projects.public_condition())
-        .group_by(
-            col(ProjectRelation.source_id), col(Project.published_at), col(Project.id)
-        )
-    )
-    total = session.exec(select(func.count()).select_from(grouped.subquery())).one()
-    newest = (col(Project.published_at).desc(), col(Project.id).desc())
-    order = newest if params.sort == "newest" else (figure.desc(), *newest)
-    rows = session.exec(
-        grouped.order_by(*order).offset(params.offset).limit(params.limit)
-    ).all()
-    ids = [source_id for source_id, _count in rows]
+    found = _replicas_by_entry(session)
+    snap = catalog_index.snapshot(session)
+
+    def newest(pid: int) -> tuple[int, int]:
+        return (-snap.published[pid], -pid)
+
+    if params.sort == "newest":
+        ordered = sorted(found, key=newest)
+    else:
+        ordered = sorted(found, key=lambda pid: (-len(found[pid]), *newest(pid)))
+    ids = ordered[params.offset : params.offset + params.limit]
     entries = {
         entry.id: entry
         for entry in session.exec(select(Project).where(col(Project.id).in_(ids)))
     }
-    replicated = countries(session, ids)
     return ReplicatedPage(
-        items=[_replicated_entry(entries[pid], replicated.get(pid, [])) for pid in ids],
-        total=total,
+        items=[_replicated_entry(entries[pid], sorted(found[pid])) for pid in ids],
+        total=len(found),
     )
