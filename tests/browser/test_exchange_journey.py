@@ -2,7 +2,11 @@
 finds a Moroccan good practice, writes to its team through the relay, the team
 answers from the relayed mail's link (no account needed, no address shown),
 the Moroccan team proposes that its entry was replicated in a new Jordanian
-entry, a moderator accepts, and both entries' pages show the relation."""
+entry, a moderator accepts, and both entries' pages show the relation.
+
+On SQLite alone (ON_ONE_BACKEND): every step's database code runs on both
+backends in the route tests (tests/web/test_contact.py, test_relations.py,
+test_good_practices.py)."""
 
 import re
 from dataclasses import dataclass
@@ -16,8 +20,16 @@ from app.deps import SESSION_COOKIE
 from app.models import OutboxMessage, Role, TokenPurpose, User
 from app.schemas.good_practices import DesignationIn
 from app.services import accounts, designations
-from tests.browser.conftest import VIEWPORT, CspViolations, LiveSite, OpenContext
+from tests.browser.conftest import (
+    ON_ONE_BACKEND,
+    VIEWPORT,
+    CspViolations,
+    LiveSite,
+    OpenContext,
+)
 from tests.factories import make_project, make_user
+
+pytestmark = ON_ONE_BACKEND
 
 MOROCCAN_TITLE = "منصة الاستشارات الطبية عن بعد في المناطق الجبلية"
 JORDANIAN_TITLE = "عيادات عن بعد في البادية الأردنية"
